@@ -1,0 +1,22 @@
+package com.helix.migrations.config;
+
+import java.time.Duration;
+
+/**
+ * How every migration session behaves, set on the connection itself.
+ *
+ * @param connectTimeout   how long to wait for a TCP connection and login. Default 10 s.
+ * @param lockTimeout      how long one statement may wait for a lock before giving up
+ *                         ({@code lock_timeout}). Default 10 s: an {@code ALTER TABLE} queued behind a
+ *                         long transaction would otherwise block every query on that table while it
+ *                         waits. A lock timeout is reported as retryable.
+ * @param statementTimeout how long one statement may run ({@code statement_timeout}). Default 10 min,
+ *                         under the Lambda limit of 15; zero disables it, which lets a runaway
+ *                         backfill hold its locks until the function is killed.
+ * @param sslMode          the PostgreSQL driver's {@code sslmode}. Default {@code prefer}; use
+ *                         {@code verify-full} against RDS.
+ */
+public record DatabaseSettings(Duration connectTimeout, Duration lockTimeout, Duration statementTimeout, String sslMode) {
+    public static final DatabaseSettings DEFAULTS =
+            new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "prefer");
+}

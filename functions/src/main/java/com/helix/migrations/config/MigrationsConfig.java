@@ -1,0 +1,141 @@
+package com.helix.migrations.config;
+
+import com.helix.migrations.exceptions.InvalidConfigurationException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the core needs to know about its environment, read once. The Lambda functions fill it
+ * from environment variables ({@link #fromEnvironment(Map)}); the CLI maps its flags onto the same
+ * variables.
+ *
+ * @param centralSecretId     {@code CENTRAL_DB_SECRET_ID}: the secret whose JSON locates the central
+ *                            database ({@code host}, {@code port}, {@code dbname}, {@code username},
+ *                            {@code password}). Required.
+ * @param homeRegion          {@code AWS_REGION}: where the central secret lives. Set by Lambda.
+ * @param jurisdictionRegions {@code JURISDICTION_REGIONS}, e.g. {@code uk=eu-west-2,eu=eu-central-1}:
+ *                            the only regions a jurisdiction's secrets are read from. Required.
+ * @param secretsFile         {@code SECRETS_FILE}: read secrets from this JSON file instead of Secrets
+ *                            Manager (local work and the demo). Null when unset.
+ * @param migrationsDir       {@code MIGRATIONS_DIR}: read migrations from
+ *                            {@code DIR/{central,tenant,product/<type>}} instead of the packaged ones.
+ *                            Null when unset.
+ * @param database            session timeouts and TLS ({@code DB_*}).
+ */
+public record MigrationsConfig(
+        String centralSecretId,
+        String homeRegion,
+        Map<String, String> jurisdictionRegions,
+        Path secretsFile,
+        Path migrationsDir,
+        DatabaseSettings database) {
+
+    /** Every variable this project reads; the README's table lists the same. */
+    public static final Set<String> VARIABLES = Set.of(
+            "CENTRAL_DB_SECRET_ID", "AWS_REGION", "JURISDICTION_REGIONS", "SECRETS_FILE", "MIGRATIONS_DIR",
+            "DB_CONNECT_TIMEOUT_SECONDS", "DB_LOCK_TIMEOUT_SECONDS", "DB_STATEMENT_TIMEOUT_SECONDS", "DB_SSL_MODE");
+
+    private static final Pattern JURISDICTION = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
+    private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+    public MigrationsConfig {
+        jurisdictionRegions = Map.copyOf(jurisdictionRegions);
+    }
+
+    /** Reads and checks the variables; the first problem found is the exception's message. */
+    public static MigrationsConfig fromEnvironment(Map<String, String> env) {
+        String centralSecretId = required(env, "CENTRAL_DB_SECRET_ID");
+        Map<String, String> regions = parseJurisdictionRegions(required(env, "JURISDICTION_REGIONS"));
+        Path secretsFile = optionalPath(env, "SECRETS_FILE", false);
+        String homeRegion = blankToNull(env.get("AWS_REGION"));
+        if (homeRegion == null && secretsFile == null) {
+            throw new InvalidConfigurationException("AWS_REGION is not set (needed to read CENTRAL_DB_SECRET_ID from Secrets Manager)");
+        }
+        DatabaseSettings defaults = DatabaseSettings.DEFAULTS;
+        String sslMode = env.getOrDefault("DB_SSL_MODE", defaults.sslMode()).trim();
+        if (!SSL_MODES.contains(sslMode)) {
+            throw new InvalidConfigurationException("DB_SSL_MODE must be one of " + String.join(", ", SSL_MODES.stream().sorted().toList()) + ", not '" + sslMode + "'");
+        }
+        DatabaseSettings database = new DatabaseSettings(
+                seconds(env, "DB_CONNECT_TIMEOUT_SECONDS", defaults.connectTimeout(), 1),
+                seconds(env, "DB_LOCK_TIMEOUT_SECONDS", defaults.lockTimeout(), 0),
+                seconds(env, "DB_STATEMENT_TIMEOUT_SECONDS", defaults.statementTimeout(), 0),
+                sslMode);
+        return new MigrationsConfig(centralSecretId, homeRegion, regions, secretsFile,
+                optionalPath(env, "MIGRATIONS_DIR", true), database);
+    }
+
+    /** Parses {@code uk=eu-west-2,eu=eu-central-1}. */
+    public static Map<String, String> parseJurisdictionRegions(String value) {
+        Map<String, String> regions = new LinkedHashMap<>();
+        for (String entry : value.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            String[] parts = entry.trim().split("=", -1);
+            if (parts.length != 2 || !JURISDICTION.matcher(parts[0].trim()).matches() || !REGION.matcher(parts[1].trim()).matches()) {
+                throw new InvalidConfigurationException("JURISDICTION_REGIONS entry '" + entry.trim()
+                        + "' is not jurisdiction=region (e.g. uk=eu-west-2)");
+            }
+            if (regions.put(parts[0].trim(), parts[1].trim()) != null) {
+                throw new InvalidConfigurationException("JURISDICTION_REGIONS names '" + parts[0].trim() + "' twice");
+            }
+        }
+        if (regions.isEmpty()) {
+            throw new InvalidConfigurationException("JURISDICTION_REGIONS is empty (e.g. uk=eu-west-2,eu=eu-central-1)");
+        }
+        return regions;
+    }
+
+    public MigrationsConfig withDatabase(DatabaseSettings settings) {
+        return new MigrationsConfig(centralSecretId, homeRegion, jurisdictionRegions, secretsFile, migrationsDir, settings);
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            throw new InvalidConfigurationException(name + " is not set");
+        }
+        return value;
+    }
+
+    private static Path optionalPath(Map<String, String> env, String name, boolean directory) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return null;
+        }
+        Path path = Path.of(value);
+        boolean ok = directory ? Files.isDirectory(path) : Files.isRegularFile(path);
+        if (!ok || !Files.isReadable(path)) {
+            throw new InvalidConfigurationException(name + " is not a readable " + (directory ? "directory" : "file") + ": " + value);
+        }
+        return path;
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, Duration fallback, int minimum) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            long seconds = Long.parseLong(value.trim());
+            if (seconds >= minimum && seconds <= 86_400) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below, which names the variable and the value
+        }
+        throw new InvalidConfigurationException(name + " must be a whole number of seconds from " + minimum + " to 86400, not '" + value + "'");
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

@@ -1,0 +1,91 @@
+package com.helix.migrations.credentials;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.helix.migrations.exceptions.InvalidSecretException;
+import com.helix.migrations.exceptions.UnknownJurisdictionException;
+import com.helix.migrations.json.Json;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where credentials come from. A target's secret is read only from the region of its jurisdiction
+ * ({@code JURISDICTION_REGIONS}); a jurisdiction without one is refused, whichever store is used.
+ * Parsed secrets are cached for the life of the container (or CLI run); {@link #forget} drops one
+ * after the database has rejected it, so a rotated password is picked up on the next try.
+ */
+public final class Credentials {
+    private final SecretStore store;
+    private final Map<String, String> jurisdictionRegions;
+    private final String homeRegion;
+    private final Map<String, DatabaseCredentials> cache = new ConcurrentHashMap<>();
+
+    public Credentials(SecretStore store, Map<String, String> jurisdictionRegions, String homeRegion) {
+        this.store = store;
+        this.jurisdictionRegions = Map.copyOf(jurisdictionRegions);
+        this.homeRegion = homeRegion;
+    }
+
+    /** The region a jurisdiction's data and secrets live in. */
+    public String regionOf(String jurisdiction) {
+        String region = jurisdiction == null ? null : jurisdictionRegions.get(jurisdiction);
+        if (region == null) {
+            throw new UnknownJurisdictionException(jurisdiction);
+        }
+        return region;
+    }
+
+    /** The secret of a tenant or product database, from its jurisdiction's region. */
+    public DatabaseCredentials forJurisdiction(String jurisdiction, String secretId) {
+        return get(regionOf(jurisdiction), secretId);
+    }
+
+    /** A secret from the home region ({@code AWS_REGION}), such as the central database's. */
+    public DatabaseCredentials home(String secretId) {
+        return get(homeRegion, secretId);
+    }
+
+    public void forget(String secretId) {
+        cache.keySet().removeIf(key -> key.endsWith("\u0000" + secretId));
+    }
+
+    private DatabaseCredentials get(String region, String secretId) {
+        return cache.computeIfAbsent(region + "\u0000" + secretId, key -> parse(secretId, store.secretString(region, secretId)));
+    }
+
+    static DatabaseCredentials parse(String secretId, String secretString) {
+        JsonNode json;
+        try {
+            json = secretString == null ? null : Json.MAPPER.readTree(secretString);
+        } catch (IOException e) {
+            throw new InvalidSecretException(secretId, "not valid JSON");
+        }
+        if (json == null || !json.isObject()) {
+            throw new InvalidSecretException(secretId, "not a JSON object");
+        }
+        String username = text(json, "username");
+        String password = text(json, "password");
+        if (username == null) {
+            throw new InvalidSecretException(secretId, "no username");
+        }
+        if (password == null) {
+            throw new InvalidSecretException(secretId, "no password");
+        }
+        JsonNode port = json.get("port");
+        Integer portNumber = null;
+        if (port != null && !port.isNull()) {
+            if (port.canConvertToInt() || port.isTextual() && port.asText().matches("\\d{1,5}")) {
+                portNumber = port.asInt();
+            } else {
+                throw new InvalidSecretException(secretId, "port is not a number");
+            }
+        }
+        return new DatabaseCredentials(username, password, text(json, "host"), portNumber, text(json, "dbname"));
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode node = json.get(field);
+        return node == null || !node.isValueNode() || node.isNull() || node.asText().isEmpty() ? null : node.asText();
+    }
+}

@@ -1,0 +1,36 @@
+package com.helix.migrations.db;
+
+import com.helix.migrations.config.DatabaseSettings;
+import com.helix.migrations.credentials.DatabaseCredentials;
+import com.helix.migrations.registry.DatabaseLocation;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import javax.sql.DataSource;
+
+/**
+ * Builds connections to one database with the session settings every migration relies on. The
+ * password goes into the data source, never into a URL that could be logged.
+ */
+public final class DataSources {
+    public static final String APPLICATION_NAME = "helix-migrations";
+
+    private DataSources() {
+    }
+
+    public static DataSource postgres(DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {location.host()});
+        ds.setPortNumbers(new int[] {location.port()});
+        ds.setDatabaseName(location.databaseName());
+        ds.setUser(credentials.username());
+        ds.setPassword(credentials.password());
+        ds.setApplicationName(APPLICATION_NAME);
+        ds.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toSeconds()));
+        ds.setLoginTimeout(Math.toIntExact(settings.connectTimeout().toSeconds()));
+        ds.setTcpKeepAlive(true);
+        ds.setSslMode(settings.sslMode());
+        ds.setOptions("-c lock_timeout=" + settings.lockTimeout().toMillis()
+                + " -c statement_timeout=" + settings.statementTimeout().toMillis());
+        return ds;
+    }
+}

@@ -1,0 +1,73 @@
+package com.helix.migrations.db;
+
+import com.helix.migrations.exceptions.DatabaseAuthenticationException;
+import com.helix.migrations.exceptions.DatabaseBusyException;
+import com.helix.migrations.exceptions.DatabaseUnavailableException;
+import com.helix.migrations.exceptions.MigrationsException;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+/**
+ * Turns a PostgreSQL error into the exception that says what happened and whether a retry can help,
+ * by SQLSTATE rather than by message text.
+ */
+public final class SqlFailures {
+    /** Lock timeout, deadlock, serialization failure, too many connections. */
+    private static final Set<String> BUSY = Set.of("55P03", "40P01", "40001", "53300");
+    /** Admin shutdown, crash shutdown, cannot connect now. */
+    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03");
+
+    private SqlFailures() {
+    }
+
+    /** The retryable or authentication failure this is, or null when it is an ordinary SQL error. */
+    public static MigrationsException classify(String database, String detail, SQLException e) {
+        String state = sqlState(e);
+        if (state == null) {
+            return null;
+        }
+        if (state.startsWith("08") || UNAVAILABLE.contains(state)) {
+            return new DatabaseUnavailableException(database + " (" + firstLine(e) + ")", e);
+        }
+        if (state.startsWith("28")) {
+            return new DatabaseAuthenticationException(database + " (" + firstLine(e) + ")", e);
+        }
+        if (BUSY.contains(state)) {
+            return new DatabaseBusyException(detail, e);
+        }
+        return null;
+    }
+
+    /** A failure while reading the central registry. */
+    public static MigrationsException central(String doing, SQLException e) {
+        MigrationsException classified = classify("central database", "central database: " + firstLine(e), e);
+        if (classified != null) {
+            return classified;
+        }
+        return new DatabaseUnavailableException("central database: could not " + doing + " (" + firstLine(e) + ")", e);
+    }
+
+    /** The first SQLSTATE along the cause chain. */
+    public static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
+    /** The first line of the innermost SQL error: PostgreSQL puts hints and positions on later lines. */
+    public static String firstLine(Throwable e) {
+        Throwable deepest = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                deepest = t;
+            }
+        }
+        String message = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+}

@@ -1,0 +1,40 @@
+package com.helix.migrations.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationOutcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * MigrateDatabase: one database, {@code {"tier","id","action","targetVersion"}} in, the outcome out.
+ * A failure is thrown as its specific exception, which Step Functions and Lambda callers see by its
+ * fully qualified class name.
+ */
+public final class MigrateDatabaseFunction implements RequestStreamHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(MigrateDatabaseFunction.class);
+
+    private final DatabaseMigrator migrator;
+
+    /** Used by Lambda: configuration from the environment, clients built once per container. */
+    public MigrateDatabaseFunction() {
+        this(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(System.getenv())));
+    }
+
+    public MigrateDatabaseFunction(DatabaseMigrator migrator) {
+        this.migrator = migrator;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        MigrationOutcome outcome = migrator.run(Events.migrationRequest(input));
+        LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());
+        Events.write(output, outcome);
+    }
+}

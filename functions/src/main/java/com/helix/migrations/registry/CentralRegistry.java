@@ -1,0 +1,205 @@
+package com.helix.migrations.registry;
+
+import com.helix.migrations.db.SqlFailures;
+import com.helix.migrations.exceptions.ProductDatabaseNotProvisionedException;
+import com.helix.migrations.exceptions.ProductNotFoundException;
+import com.helix.migrations.exceptions.TenantDatabaseNotProvisionedException;
+import com.helix.migrations.exceptions.TenantNotFoundException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the central database: where each tenant's and product's database lives. Read-only, and
+ * parameterised SQL only: ids never become SQL text.
+ */
+public final class CentralRegistry {
+    private static final String TENANT_COLUMNS = """
+            t.id, t.name, t.jurisdiction, null as product_type, t.status, t.status = 'active' as active,
+            d.host, d.port, d.database_name, d.secret_id
+            from tenants t
+            """;
+    private static final String PRODUCT_COLUMNS = """
+            p.id, t.name || ' ' || p.product_type as name, t.jurisdiction, p.product_type,
+            case when p.status <> 'active' then p.status else t.status end as status,
+            p.status = 'active' and t.status = 'active' as active,
+            d.host, d.port, d.database_name, d.secret_id
+            from tenant_products p
+            join tenants t on t.id = p.tenant_id
+            """;
+
+    private final DataSource central;
+
+    public CentralRegistry(DataSource central) {
+        this.central = central;
+    }
+
+    /** The tenant, provisioned; its status is reported, not checked. */
+    public Target tenant(String tenantId) {
+        Target target = findOne(Tier.TENANT, "select " + TENANT_COLUMNS
+                + "left join tenant_databases d on d.tenant_id = t.id where t.id = ?", tenantId);
+        if (target == null) {
+            throw new TenantNotFoundException(tenantId);
+        }
+        if (target.location() == null) {
+            throw new TenantDatabaseNotProvisionedException(tenantId);
+        }
+        return target;
+    }
+
+    /** The tenant product, provisioned; its status (and its tenant's) is reported, not checked. */
+    public Target product(String tenantProductId) {
+        Target target = findOne(Tier.PRODUCT, "select " + PRODUCT_COLUMNS
+                + "left join product_databases d on d.tenant_product_id = p.id where p.id = ?", tenantProductId);
+        if (target == null) {
+            throw new ProductNotFoundException(tenantProductId);
+        }
+        if (target.location() == null) {
+            throw new ProductDatabaseNotProvisionedException(tenantProductId);
+        }
+        return target;
+    }
+
+    /**
+     * One page of the active, provisioned targets of a tier, in a stable order that alternates
+     * between database servers.
+     */
+    public TargetPage list(TargetQuery query) {
+        List<Object> params = new ArrayList<>();
+        StringBuilder where = new StringBuilder();
+        String id;
+        String from;
+        switch (query.tier()) {
+            case TENANT -> {
+                from = TENANT_COLUMNS + "join tenant_databases d on d.tenant_id = t.id";
+                where.append(" where t.status = 'active'");
+                id = "t.id";
+            }
+            case PRODUCT -> {
+                from = PRODUCT_COLUMNS + "join product_databases d on d.tenant_product_id = p.id";
+                where.append(" where p.status = 'active' and t.status = 'active'");
+                id = "p.id";
+                if (query.productType() != null) {
+                    where.append(" and p.product_type = ?");
+                    params.add(query.productType());
+                }
+            }
+            default -> throw new IllegalArgumentException("only tenant and product targets are listed");
+        }
+        if (query.ids() != null) {
+            where.append(" and ").append(id).append(" = any (?)");
+            params.add(query.ids().toArray(String[]::new));
+        }
+        if (!query.excludeIds().isEmpty()) {
+            where.append(" and ").append(id).append(" <> all (?)");
+            params.add(query.excludeIds().toArray(String[]::new));
+        }
+        if (query.jurisdiction() != null) {
+            where.append(" and t.jurisdiction = ?");
+            params.add(query.jurisdiction());
+        }
+        // The slot numbers each server's databases 1, 2, 3…; ordering by slot first interleaves servers.
+        StringBuilder sql = new StringBuilder("with listed as (select ").append(from).append(where)
+                .append("), slotted as (select listed.*, row_number() over (partition by host, port order by id) as slot from listed)")
+                .append(" select * from slotted");
+        if (query.after() != null) {
+            TargetQuery.Cursor after = query.after();
+            sql.append(" where (slot, host, port, id) > (?, ?, ?, ?)");
+            params.add(after.slot());
+            params.add(after.host());
+            params.add(after.port());
+            params.add(after.id());
+        }
+        sql.append(" order by slot, host, port, id limit ?");
+        int pageSize = Math.max(1, query.pageSize());
+        params.add(pageSize == Integer.MAX_VALUE ? Long.MAX_VALUE : pageSize + 1L);
+
+        List<Target> items = new ArrayList<>();
+        List<TargetQuery.Cursor> cursors = new ArrayList<>();
+        try (Connection connection = central.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            bind(connection, statement, params);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Target target = read(query.tier(), rs);
+                    items.add(target);
+                    cursors.add(new TargetQuery.Cursor(rs.getLong("slot"), target.location().host(),
+                            target.location().port(), target.id()));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.central("list " + query.tier() + " targets", e);
+        }
+        if (items.size() > pageSize) {
+            items.remove(items.size() - 1);
+            return new TargetPage(items, cursors.get(items.size() - 1));
+        }
+        return new TargetPage(items, null);
+    }
+
+    /** Every page of a listing, for in-process callers. */
+    public List<Target> listAll(TargetQuery query) {
+        List<Target> all = new ArrayList<>();
+        TargetQuery page = query;
+        while (true) {
+            TargetPage result = list(page);
+            all.addAll(result.items());
+            if (result.next() == null) {
+                return all;
+            }
+            page = page.next(result.next());
+        }
+    }
+
+    /** The product types that have at least one product row, active or not. */
+    public List<String> productTypes() {
+        List<String> types = new ArrayList<>();
+        try (Connection connection = central.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "select distinct product_type from tenant_products order by product_type");
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                types.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.central("list product types", e);
+        }
+        return types;
+    }
+
+    private Target findOne(Tier tier, String sql, String id) {
+        try (Connection connection = central.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? read(tier, rs) : null;
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.central("look up " + tier + " " + id, e);
+        }
+    }
+
+    private static Target read(Tier tier, ResultSet rs) throws SQLException {
+        String host = rs.getString("host");
+        DatabaseLocation location = host == null ? null
+                : new DatabaseLocation(host, rs.getInt("port"), rs.getString("database_name"), rs.getString("secret_id"));
+        return new Target(tier, rs.getString("id"), rs.getString("name"), rs.getString("jurisdiction"),
+                rs.getString("product_type"), rs.getBoolean("active"), rs.getString("status"), location);
+    }
+
+    private static void bind(Connection connection, PreparedStatement statement, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object param = params.get(i);
+            if (param instanceof String[] array) {
+                statement.setArray(i + 1, connection.createArrayOf("text", array));
+            } else {
+                statement.setObject(i + 1, param);
+            }
+        }
+    }
+}

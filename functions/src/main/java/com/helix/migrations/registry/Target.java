@@ -1,0 +1,21 @@
+package com.helix.migrations.registry;
+
+/**
+ * One database to migrate, as the central registry describes it.
+ *
+ * @param id           the tenant id, the tenant product id, or {@code central}
+ * @param name         for people: the tenant's name, with the product type for a product
+ * @param jurisdiction where its data must stay ({@code uk}, {@code eu}); null for central
+ * @param productType  the product's type ({@code kira}); null for other tiers
+ * @param active       whether the tenant (and product) is active
+ * @param status       the registry's status text, for messages
+ */
+public record Target(Tier tier, String id, String name, String jurisdiction, String productType,
+                     boolean active, String status, DatabaseLocation location) {
+
+    public static final String CENTRAL_ID = "central";
+
+    public static Target central(DatabaseLocation location) {
+        return new Target(Tier.CENTRAL, CENTRAL_ID, "central", null, null, true, "active", location);
+    }
+}

@@ -1,0 +1,38 @@
+package com.helix.migrations.registry;
+
+import java.util.List;
+
+/**
+ * Which targets of a tier to list. Every filter is optional; only active, provisioned targets are
+ * ever listed.
+ *
+ * @param productType only this product type (product tier)
+ * @param ids         only these ids (null: all)
+ * @param excludeIds  never these ids
+ * @param jurisdiction only this jurisdiction
+ * @param pageSize    at most this many per page
+ * @param after       the cursor of the last item of the previous page, or null for the first page
+ */
+public record TargetQuery(Tier tier, String productType, List<String> ids, List<String> excludeIds,
+                          String jurisdiction, int pageSize, Cursor after) {
+
+    public TargetQuery {
+        ids = ids == null ? null : List.copyOf(ids);
+        excludeIds = excludeIds == null ? List.of() : List.copyOf(excludeIds);
+    }
+
+    public static TargetQuery all(Tier tier) {
+        return new TargetQuery(tier, null, null, null, null, Integer.MAX_VALUE, null);
+    }
+
+    public TargetQuery next(Cursor cursor) {
+        return new TargetQuery(tier, productType, ids, excludeIds, jurisdiction, pageSize, cursor);
+    }
+
+    /**
+     * A position in the listing order: the n-th database of its server ({@code slot}), then server,
+     * then id. Listing by slot first interleaves servers, so concurrent workers spread across them.
+     */
+    public record Cursor(long slot, String host, int port, String id) {
+    }
+}

@@ -1,0 +1,143 @@
+package com.helix.migrations.schema;
+
+import com.helix.migrations.db.SqlFailures;
+import com.helix.migrations.exceptions.MigrationFailedException;
+import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.exceptions.ValidationFailedException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.core.internal.exception.FlywayMigrateException;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Flyway on one database. Every run: {@code cleanDisabled} (nothing here may drop a schema),
+ * {@code validateOnMigrate} (an edited migration stops the run instead of being skipped), each
+ * migration in its own transaction unless it holds a statement PostgreSQL cannot run in one (such as
+ * {@code CREATE INDEX CONCURRENTLY}), which Flyway detects and runs on its own.
+ */
+public final class SchemaMigrator {
+
+    /**
+     * One database as Flyway sees it.
+     *
+     * @param name       the database name, for messages
+     * @param dataSource connections with the session settings and credentials
+     * @param location   the Flyway location of its tier's migrations
+     */
+    public record Database(String name, javax.sql.DataSource dataSource, String location) {
+    }
+
+    /** Applies pending migrations, up to {@code targetVersion} when given. */
+    public SchemaReport migrate(Database database, String targetVersion) {
+        Flyway flyway = flyway(database, targetVersion);
+        try {
+            MigrateResult result = flyway.migrate();
+            String from = result.initialSchemaVersion;
+            String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
+            return new SchemaReport(from, to, result.migrationsExecuted, pendingVersions(flyway.info()));
+        } catch (FlywayException e) {
+            throw translate(database.name(), e);
+        }
+    }
+
+    /** The current version and what is pending; changes nothing (the original library's needsMigration). */
+    public SchemaReport status(Database database, String targetVersion) {
+        try {
+            MigrationInfoService info = flyway(database, targetVersion).info();
+            String current = version(info.current());
+            return new SchemaReport(current, current, 0, pendingVersions(info));
+        } catch (FlywayException e) {
+            throw translate(database.name(), e);
+        }
+    }
+
+    /** Checks applied migrations against the packaged ones (checksums, names, versions). */
+    public SchemaReport validate(Database database, String targetVersion) {
+        Flyway flyway = flyway(database, targetVersion);
+        try {
+            ValidateResult result = flyway.validateWithResult();
+            MigrationInfoService info = flyway.info();
+            if (!result.validationSuccessful) {
+                List<String> problems = result.invalidMigrations.stream()
+                        .map(m -> (m.version == null || m.version.isEmpty() ? m.filepath : "version " + m.version) + ": " + firstLine(m.errorDetails.errorMessage))
+                        .filter(problem -> !problem.contains("Detected resolved migration not applied"))
+                        .toList();
+                if (!problems.isEmpty()) {
+                    throw new ValidationFailedException(String.join("; ", problems));
+                }
+            }
+            String current = version(info.current());
+            return new SchemaReport(current, current, 0, pendingVersions(info));
+        } catch (FlywayException e) {
+            throw translate(database.name(), e);
+        }
+    }
+
+    private static Flyway flyway(Database database, String targetVersion) {
+        return Flyway.configure(SchemaMigrator.class.getClassLoader())
+                .dataSource(database.dataSource())
+                .locations(database.location())
+                .failOnMissingLocations(true)
+                .cleanDisabled(true)
+                .validateOnMigrate(true)
+                .target(targetVersion == null ? MigrationVersion.LATEST : MigrationVersion.fromVersion(targetVersion))
+                .loggers("slf4j")
+                .load();
+    }
+
+    private static List<String> pendingVersions(MigrationInfoService info) {
+        return Arrays.stream(info.pending()).map(SchemaMigrator::version).toList();
+    }
+
+    private static String version(MigrationInfo migration) {
+        return migration == null || migration.getVersion() == null ? null : migration.getVersion().getVersion();
+    }
+
+    private static MigrationsException translate(String database, FlywayException e) {
+        if (e instanceof FlywayValidateException) {
+            String problems = e.getMessage().lines()
+                    .map(String::trim)
+                    .filter(line -> line.startsWith("Migration ") || line.startsWith("Detected "))
+                    .collect(Collectors.joining("; "));
+            return new ValidationFailedException(problems.isEmpty() ? firstLine(e.getMessage()) : problems, e);
+        }
+        String script = e instanceof FlywayMigrateException failed && failed.getMigration() != null
+                ? failed.getMigration().getScript() + ": " : "";
+        String detail = script + SqlFailures.firstLine(e);
+        SQLException sql = sqlCause(e);
+        if (sql != null) {
+            MigrationsException classified = SqlFailures.classify(database, detail, sql);
+            if (classified != null) {
+                return classified;
+            }
+        }
+        return new MigrationFailedException(detail, e);
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+}
