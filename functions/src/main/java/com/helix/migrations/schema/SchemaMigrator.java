@@ -10,9 +10,11 @@ import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.exception.FlywayValidateException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -84,15 +86,18 @@ public final class SchemaMigrator {
     }
 
     private static Flyway flyway(Database database, String targetVersion) {
-        return Flyway.configure(SchemaMigrator.class.getClassLoader())
+        FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader())
                 .dataSource(database.dataSource())
                 .locations(database.location())
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)
                 .validateOnMigrate(true)
                 .target(targetVersion == null ? MigrationVersion.LATEST : MigrationVersion.fromVersion(targetVersion))
-                .loggers("slf4j")
-                .load();
+                .loggers("slf4j");
+        // A session-level advisory lock: with the default transactional one, Flyway keeps a transaction
+        // open on a second connection, and CREATE INDEX CONCURRENTLY waits for it until lock_timeout.
+        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return configuration.load();
     }
 
     private static List<String> pendingVersions(MigrationInfoService info) {
