@@ -118,7 +118,7 @@ public final class TestFleet implements AutoCloseable {
     /** A snapshot of every table, index and column in the public schema, to prove nothing changed. */
     public List<String> schemaSnapshot(String database) {
         return strings(database, """
-                select c.relkind || ':' || c.relname || coalesce(':' || a.attname || ':' || format_type(a.atttypid, a.atttypmod), '')
+                select c.relkind::text || ':' || c.relname || coalesce(':' || a.attname || ':' || format_type(a.atttypid, a.atttypmod), '')
                 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
                 where n.nspname = 'public' order by 1""");
