@@ -1,0 +1,54 @@
+package com.helix.migrations.support;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Everything written to standard output and error while open (and still passed through). */
+public final class OutputCapture implements AutoCloseable {
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    private OutputCapture() {
+        System.setOut(new PrintStream(tee(out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(tee(err), true, StandardCharsets.UTF_8));
+    }
+
+    public static OutputCapture start() {
+        return new OutputCapture();
+    }
+
+    public String text() {
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Override
+    public void close() {
+        System.setOut(out);
+        System.setErr(err);
+    }
+
+    private OutputStream tee(PrintStream original) {
+        return new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (captured) {
+                    captured.write(b);
+                }
+                original.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (captured) {
+                    captured.write(b, off, len);
+                }
+                original.write(b, off, len);
+            }
+        };
+    }
+}
