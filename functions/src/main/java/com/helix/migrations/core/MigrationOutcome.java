@@ -11,6 +11,7 @@ import java.util.List;
  * What happened to one database: the MigrateDatabase function's output, one row of a fleet run.
  * Never holds a credential.
  *
+ * @param database    the database name on its server
  * @param fromVersion the schema version before the run (null: empty)
  * @param toVersion   the schema version after the run
  * @param applied     migrations applied by this run
@@ -19,7 +20,7 @@ import java.util.List;
  * @param errorCode   the kind of failure, and so whether a retry can help
  */
 public record MigrationOutcome(Tier tier, String id, String name, String jurisdiction, String productType,
-                               Action action, MigrationStatus status, String fromVersion, String toVersion,
+                               String database, Action action, MigrationStatus status, String fromVersion, String toVersion,
                                int applied, List<String> pending, long durationMs, String error, ErrorCode errorCode) {
 
     public MigrationOutcome {
@@ -30,12 +31,12 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
         MigrationStatus status = report.applied() > 0 ? MigrationStatus.MIGRATED
                 : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                action, status, report.fromVersion(), report.toVersion(), report.applied(), report.pending(), durationMs, null, null);
+                databaseName(target), action, status, report.fromVersion(), report.toVersion(), report.applied(), report.pending(), durationMs, null, null);
     }
 
     static MigrationOutcome failed(Target target, Action action, String error, ErrorCode code, long durationMs) {
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                action, MigrationStatus.FAILED, null, null, 0, List.of(), durationMs, error, code);
+                databaseName(target), action, MigrationStatus.FAILED, null, null, 0, List.of(), durationMs, error, code);
     }
 
     public boolean succeeded() {
@@ -54,6 +55,10 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
                     + " pending (" + String.join(", ", pending) + ")";
             case FAILED -> "✗ Failed to " + action.wire() + " " + who + ": " + error;
         };
+    }
+
+    private static String databaseName(Target target) {
+        return target.location() == null ? null : target.location().databaseName();
     }
 
     private static String version(String version) {

@@ -1,0 +1,58 @@
+package com.helix.migrations.cli;
+
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.exceptions.InvalidConfigurationException;
+import picocli.CommandLine.Option;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where the central database, the secrets and the migrations are. Each flag falls back to the
+ * environment variable the Lambda functions read, so one configuration serves both.
+ */
+final class ConnectionOptions {
+    @Option(names = "--central-secret-id", paramLabel = "ID",
+            description = "Secret whose JSON has the central database's host, port, dbname, username, password (env CENTRAL_DB_SECRET_ID).")
+    String centralSecretId;
+
+    @Option(names = "--secrets", paramLabel = "aws|file:PATH",
+            description = "Where secrets come from: aws (Secrets Manager) or file:PATH, a JSON object of secret id to secret JSON (env SECRETS_FILE). Default: file when SECRETS_FILE is set, else aws.")
+    String secrets;
+
+    @Option(names = "--migrations", paramLabel = "DIR",
+            description = "Read migrations from DIR/{central,tenant,product/<type>} instead of the packaged ones (env MIGRATIONS_DIR).")
+    String migrations;
+
+    @Option(names = "--jurisdiction-regions", paramLabel = "LIST",
+            description = "Jurisdiction to region, e.g. uk=eu-west-2,eu=eu-central-1 (env JURISDICTION_REGIONS).")
+    String jurisdictionRegions;
+
+    @Option(names = "--region", paramLabel = "REGION", description = "Region of the central secret (env AWS_REGION).")
+    String region;
+
+    /** The flags laid over the environment, read as the functions read it. */
+    MigrationsConfig config(Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>(env);
+        put(merged, "CENTRAL_DB_SECRET_ID", centralSecretId);
+        put(merged, "MIGRATIONS_DIR", migrations);
+        put(merged, "JURISDICTION_REGIONS", jurisdictionRegions);
+        put(merged, "AWS_REGION", region);
+        if (secrets != null) {
+            if (secrets.equals("aws")) {
+                merged.remove("SECRETS_FILE");
+            } else if (secrets.startsWith("file:") && secrets.length() > "file:".length()) {
+                merged.put("SECRETS_FILE", secrets.substring("file:".length()));
+            } else {
+                throw new InvalidConfigurationException("--secrets must be aws or file:PATH, not '" + secrets + "'");
+            }
+        }
+        return MigrationsConfig.fromEnvironment(merged);
+    }
+
+    private static void put(Map<String, String> env, String name, String value) {
+        if (value != null) {
+            env.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package com.helix.migrations.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(name = "helix-migrations",
+        mixinStandardHelpOptions = true,
+        version = "helix-migrations 1.0",
+        description = "Keeps the central, tenant and product databases on the latest schema.",
+        subcommands = {
+                TierCommand.Central.class, TierCommand.Tenants.class, TierCommand.Products.class,
+                OneCommand.class, StatusCommand.class, StartCommand.class, DemoCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:all good",
+                "1:a database failed, or status --check found pending migrations",
+                "2:bad usage or configuration"})
+final class HelixCommand implements Runnable {
+    final Cli cli;
+
+    @Spec
+    CommandSpec spec;
+
+    HelixCommand(Cli cli) {
+        this.cli = cli;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is required (central, tenants, products, one, status, start, demo)");
+    }
+}

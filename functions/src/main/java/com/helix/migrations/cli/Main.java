@@ -1,0 +1,50 @@
+package com.helix.migrations.cli;
+
+import com.helix.migrations.exceptions.MigrationsException;
+import picocli.CommandLine;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * {@code java -jar helix-migrations.jar <command>}. Exit codes: 0 all good; 1 a database failed (or
+ * {@code status --check} found pending migrations); 2 bad usage or configuration, said in one line.
+ */
+public final class Main {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, System.getenv(), out, err));
+    }
+
+    /** Runs one command line with the given environment; returns the exit code. */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        Cli cli = new Cli(env, out, err);
+        CommandLine commandLine = new CommandLine(new HelixCommand(cli))
+                .setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(err, true))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler((e, arguments) -> {
+                    err.println("error: " + e.getMessage());
+                    err.println("Run with --help for usage.");
+                    return USAGE;
+                })
+                .setExecutionExceptionHandler((e, command, parsed) -> {
+                    if (e instanceof MigrationsException known) {
+                        err.println("error: " + known.getMessage());
+                        return USAGE;
+                    }
+                    throw e;
+                });
+        return commandLine.execute(args);
+    }
+}

@@ -1,0 +1,67 @@
+package com.helix.migrations.cli;
+
+import com.helix.migrations.core.Action;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.registry.Target;
+import com.helix.migrations.registry.Tier;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.concurrent.Callable;
+
+/** {@code one --tenant ID} / {@code one --product-id ID}: the original library's migrateOne. */
+@Command(name = "one", mixinStandardHelpOptions = true,
+        description = "Migrate (or check) one tenant or product database, as provisioning does.")
+final class OneCommand implements Callable<Integer> {
+    @ParentCommand
+    HelixCommand parent;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @ArgGroup(multiplicity = "1")
+    Which which;
+
+    static final class Which {
+        @Option(names = "--tenant", paramLabel = "ID", required = true, description = "A tenant id.")
+        String tenant;
+
+        @Option(names = "--product-id", paramLabel = "ID", required = true, description = "A tenant product id.")
+        String product;
+    }
+
+    @Option(names = "--action", paramLabel = "migrate|status|validate", defaultValue = "migrate",
+            description = "migrate (default), status (pending migrations, changes nothing) or validate.")
+    String action;
+
+    @Option(names = "--target", paramLabel = "VERSION", description = "Migrate no further than this version.")
+    String target;
+
+    @Option(names = "--output", paramLabel = "text|json", defaultValue = "text", description = "text (default) or json.")
+    FleetOptionsMixin.Output output;
+
+    @Override
+    public Integer call() {
+        Cli cli = parent.cli;
+        MigrationRequest request = which.tenant != null
+                ? new MigrationRequest(Tier.TENANT, which.tenant, Action.parse(action), target)
+                : new MigrationRequest(Tier.PRODUCT, which.product, Action.parse(action), target);
+        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
+        // Not found, not provisioned, central unreachable: bad input or configuration, exit 2.
+        Target found = migrator.resolve(request.tier(), request.id());
+        // From here on a failure is this database's, reported as its outcome: exit 1.
+        MigrationOutcome outcome = migrator.attempt(found, request.action(), request.targetVersion());
+        if (output == FleetOptionsMixin.Output.json) {
+            cli.out().println(Json.MAPPER.valueToTree(outcome).toPrettyString());
+        } else {
+            cli.out().println("[" + outcome.tier().migrator() + "] " + outcome.line());
+        }
+        return outcome.succeeded() ? Main.OK : Main.FAILED;
+    }
+}

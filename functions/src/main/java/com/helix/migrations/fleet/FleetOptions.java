@@ -1,0 +1,36 @@
+package com.helix.migrations.fleet;
+
+import com.helix.migrations.core.Action;
+import com.helix.migrations.exceptions.InvalidRequestException;
+import com.helix.migrations.registry.Ids;
+
+/**
+ * How to run a fan-out.
+ *
+ * @param concurrency   databases migrated at once, 1 to {@value #MAX_CONCURRENCY}. The original
+ *                      library's default of 5 protects database servers and connection limits.
+ * @param maxFailures   after this many failures no new database is started; null: carry on to the end
+ * @param action        what to do to each database
+ * @param targetVersion migrate no further than this version; null for the latest
+ */
+public record FleetOptions(int concurrency, Integer maxFailures, Action action, String targetVersion) {
+    public static final int DEFAULT_CONCURRENCY = 5;
+    public static final int MAX_CONCURRENCY = 100;
+
+    public FleetOptions {
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new InvalidRequestException("concurrency must be from 1 to " + MAX_CONCURRENCY + ", not " + concurrency);
+        }
+        if (maxFailures != null && maxFailures < 1) {
+            throw new InvalidRequestException("maxFailures must be at least 1, not " + maxFailures);
+        }
+        action = action == null ? Action.MIGRATE : action;
+        if (targetVersion != null) {
+            Ids.requireVersion(targetVersion);
+        }
+    }
+
+    public static FleetOptions defaults() {
+        return new FleetOptions(DEFAULT_CONCURRENCY, null, Action.MIGRATE, null);
+    }
+}

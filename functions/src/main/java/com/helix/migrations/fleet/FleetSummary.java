@@ -1,0 +1,125 @@
+package com.helix.migrations.fleet;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.helix.migrations.core.MigrationOutcome;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The original library's {@code {success, failed}} result, kept small at fleet scale: the lists are
+ * capped (the first failures are always named) and the counts cover everything.
+ *
+ * @param success     ids that succeeded, at most the cap
+ * @param failed      the first failures, at most the cap
+ * @param succeeded   how many succeeded (migrated + up to date + pending)
+ * @param failedCount how many failed
+ * @param migrated    how many had migrations applied
+ * @param upToDate    how many had nothing to apply
+ * @param pending     how many have migrations waiting ({@code status} / dry runs)
+ * @param skipped     how many were never started because the failure limit was reached
+ * @param message     {@code Migration complete: N succeeded, M failed}
+ */
+public record FleetSummary(List<String> success, List<Failure> failed, int succeeded, int failedCount,
+                           int migrated, int upToDate, int pending, int skipped, String message) {
+
+    /** One failed database: what it is and why. */
+    public record Failure(String tier, String id, String name, String error, String errorCode) {
+        static Failure of(MigrationOutcome outcome) {
+            return new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), outcome.error(),
+                    outcome.errorCode() == null ? null : outcome.errorCode().name());
+        }
+    }
+
+    public FleetSummary {
+        success = List.copyOf(success);
+        failed = List.copyOf(failed);
+    }
+
+    @JsonIgnore
+    public int total() {
+        return succeeded + failedCount + skipped;
+    }
+
+    @JsonIgnore
+    public boolean anyFailed() {
+        return failedCount > 0;
+    }
+
+    /** Folds outcomes (and other partial summaries) into one summary, keeping at most {@code cap} of each list. */
+    public static final class Builder {
+        private final int cap;
+        private final List<String> success = new ArrayList<>();
+        private final List<Failure> failed = new ArrayList<>();
+        private int succeeded;
+        private int failedCount;
+        private int migrated;
+        private int upToDate;
+        private int pending;
+        private int skipped;
+
+        public Builder(int cap) {
+            this.cap = cap;
+        }
+
+        public synchronized Builder add(MigrationOutcome outcome) {
+            switch (outcome.status()) {
+                case MIGRATED -> migrated++;
+                case UP_TO_DATE -> upToDate++;
+                case PENDING -> pending++;
+                case FAILED -> {
+                    failedCount++;
+                    if (failed.size() < cap) {
+                        failed.add(Failure.of(outcome));
+                    }
+                    return this;
+                }
+            }
+            succeeded++;
+            if (success.size() < cap) {
+                success.add(outcome.id());
+            }
+            return this;
+        }
+
+        public synchronized Builder addFailure(Failure failure) {
+            failedCount++;
+            if (failed.size() < cap) {
+                failed.add(failure);
+            }
+            return this;
+        }
+
+        public synchronized Builder skipped(int count) {
+            skipped += count;
+            return this;
+        }
+
+        /** Adds another summary's counts and as much of its lists as the cap allows. */
+        public synchronized Builder merge(FleetSummary other) {
+            for (String id : other.success()) {
+                if (success.size() < cap) {
+                    success.add(id);
+                }
+            }
+            for (Failure failure : other.failed()) {
+                if (failed.size() < cap) {
+                    failed.add(failure);
+                }
+            }
+            succeeded += other.succeeded();
+            failedCount += other.failedCount();
+            migrated += other.migrated();
+            upToDate += other.upToDate();
+            pending += other.pending();
+            skipped += other.skipped();
+            return this;
+        }
+
+        public synchronized FleetSummary build() {
+            String message = "Migration complete: " + succeeded + " succeeded, " + failedCount + " failed"
+                    + (skipped > 0 ? ", " + skipped + " not started" : "");
+            return new FleetSummary(success, failed, succeeded, failedCount, migrated, upToDate, pending, skipped, message);
+        }
+    }
+}
