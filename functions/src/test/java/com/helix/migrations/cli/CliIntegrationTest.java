@@ -1,0 +1,245 @@
+package com.helix.migrations.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.support.TestFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Needs: the embedded PostgreSQL (secrets from a file, as in local work).
+ * Each command end to end, in the order a deploy runs them.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliIntegrationTest {
+    @TempDir
+    static Path dir;
+    private static TestFleet fleet;
+    private static Map<String, String> env;
+
+    @BeforeAll
+    static void fleet() {
+        fleet = TestFleet.empty("cli_");
+        fleet.builder
+                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
+                .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
+                .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
+                .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
+                .product("globex-eu-kira", "globex-eu", "kira", "eu", "active", true)
+                .tenant("umbrella-eu", "Umbrella", "eu", "active", true)
+                .tenant("initech-uk", "Initech", "uk", "suspended", true)
+                .tenant("hooli-uk", "Hooli", "uk", "active", false);
+        env = fleet.environment();
+        env.remove("AWS_REGION");
+        env.put("SECRETS_FILE", fleet.builder.writeSecretsFile(dir.resolve("secrets.json")).toString());
+    }
+
+    @AfterAll
+    static void drop() {
+        fleet.close();
+    }
+
+    @Test
+    @Order(1)
+    void tenantsDryRun_listsPendingAndChangesNothing() {
+        CliRun run = CliRun.of(env, "tenants", "--dry-run");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("[TenantMigrator] Starting dry run for all tenant databases...")
+                .contains("[TenantMigrator] Found 3 active tenants to check")
+                .contains("• Pending tenant: Acme Corp (acme-uk) at empty, 5 pending (1, 2, 3, 4, 5)")
+                .doesNotContain("Initech").doesNotContain("Hooli");
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk"))).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void statusCheck_exitsOneWhilePending() {
+        CliRun run = CliRun.of(env, "status", "--check");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("DATABASE").contains("cli_tenant_acme_uk_shared").contains("Databases per version:")
+                .contains("6 databases: 0 up to date, 6 with pending migrations, 0 could not be checked");
+    }
+
+    @Test
+    @Order(3)
+    void tenants_migratesEveryActiveProvisionedTenant() {
+        CliRun run = CliRun.of(env, "tenants", "--concurrency", "2");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("[TenantMigrator] Starting migration for all tenant databases...")
+                .contains("[TenantMigrator] Found 3 active tenants to migrate")
+                .contains("[TenantMigrator] ✓ Migrated tenant: Acme Corp (acme-uk) empty → 5")
+                .contains("[TenantMigrator] Migration complete: 3 succeeded, 0 failed")
+                .doesNotContain("\r");
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("umbrella-eu"))).containsExactly("1", "2", "3", "4", "5");
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("initech-uk"))).as("suspended").isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void productsOfOneType_migrateOnlyThatType() {
+        CliRun run = CliRun.of(env, "products", "--product", "kira");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Found 2 active products to migrate");
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("globex-eu", "kira"))).containsExactly("1", "2", "3", "4");
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "ledger"))).isEmpty();
+
+        CliRun all = CliRun.of(env, "products");
+        assertThat(all.exit()).as(all.toString()).isZero();
+        assertThat(all.out()).contains("✓ Migrated product: Acme Corp ledger (acme-uk-ledger) empty → 3")
+                .contains("✓ Migrated product: Globex GmbH kira (globex-eu-kira) already at 4");
+    }
+
+    @Test
+    @Order(5)
+    void statusCheck_exitsZeroWhenEverythingIsCurrent_andJsonParses() throws IOException {
+        CliRun run = CliRun.of(env, "status", "--check");
+        assertThat(run.exit()).as(run.toString()).isZero();
+
+        CliRun json = CliRun.of(env, "status", "--tier", "product", "--output", "json");
+        JsonNode document = Json.MAPPER.readTree(json.out());
+        assertThat(document.get("results")).hasSize(3);
+        assertThat(document.get("pending").asInt()).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void jsonOutput_isOneDocumentWithSuccessFailedAndResults() throws IOException {
+        CliRun run = CliRun.of(env, "tenants", "--output", "json", "--ids", "acme-uk,globex-eu,umbrella-eu", "--exclude-ids", "globex-eu");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        JsonNode document = Json.MAPPER.readTree(run.out());
+        assertThat(document.get("success")).extracting(JsonNode::asText).containsExactlyInAnyOrder("acme-uk", "umbrella-eu");
+        assertThat(document.get("failed")).isEmpty();
+        assertThat(document.get("results")).hasSize(2);
+        assertThat(document.get("results").get(0).get("status").asText()).isEqualTo("up_to_date");
+        assertThat(document.get("message").asText()).isEqualTo("Migration complete: 2 succeeded, 0 failed");
+    }
+
+    @Test
+    @Order(7)
+    void jurisdictionFilter_selectsOnlyThatJurisdiction() throws IOException {
+        CliRun run = CliRun.of(env, "tenants", "--dry-run", "--jurisdiction", "eu", "--output", "json");
+
+        JsonNode document = Json.MAPPER.readTree(run.out());
+        assertThat(document.get("results")).extracting(r -> r.get("jurisdiction").asText()).containsOnly("eu").hasSize(2);
+    }
+
+    @Test
+    @Order(8)
+    void one_migratesASingleDatabase_andRefusesUnknownIds() {
+        CliRun ok = CliRun.of(env, "one", "--tenant", "acme-uk", "--action", "status");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("[TenantMigrator] ✓ Up to date tenant: Acme Corp (acme-uk) already at 5");
+
+        CliRun missing = CliRun.of(env, "one", "--tenant", "nobody");
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("error: Tenant not found: nobody");
+
+        CliRun suspended = CliRun.of(env, "one", "--tenant", "initech-uk");
+        assertThat(suspended.exit()).isEqualTo(1);
+        assertThat(suspended.out()).contains("✗ Failed to migrate tenant: Initech (initech-uk): Tenant not active: initech-uk (suspended)");
+    }
+
+    @Test
+    @Order(9)
+    void maxFailures_stopsStartingNewDatabases(@TempDir Path migrations) throws IOException {
+        Files.createDirectories(migrations.resolve("tenant"));
+        Files.writeString(migrations.resolve("tenant/V1__broken.sql"), "select 1/0;");
+
+        CliRun run = CliRun.of(env, "tenants", "--migrations", migrations.toString(), "--concurrency", "1", "--max-failures", "2");
+
+        assertThat(run.exit()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).contains("Failure limit reached: 1 databases not started")
+                .contains("Migration complete: 0 succeeded, 2 failed, 1 not started")
+                .contains("Failed databases:");
+    }
+
+    @Test
+    @Order(10)
+    void twoRunsAtOnce_bothSucceed_andApplyEachMigrationOnce() throws Exception {
+        TestFleet fresh = TestFleet.empty("cli2_");
+        try {
+            for (int i = 0; i < 6; i++) {
+                fresh.builder.tenant("t" + i, "Tenant " + i, i % 2 == 0 ? "uk" : "eu", "active", true);
+            }
+            Map<String, String> freshEnv = new java.util.HashMap<>(fresh.environment());
+            freshEnv.remove("AWS_REGION");
+            freshEnv.put("SECRETS_FILE", fresh.builder.writeSecretsFile(dir.resolve("fresh.json")).toString());
+
+            CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(() -> CliRun.of(freshEnv, "tenants", "--concurrency", "3"));
+            CompletableFuture<CliRun> second = CompletableFuture.supplyAsync(() -> CliRun.of(freshEnv, "tenants", "--concurrency", "3"));
+
+            assertThat(first.get().exit()).as(first.get().toString()).isZero();
+            assertThat(second.get().exit()).as(second.get().toString()).isZero();
+            for (int i = 0; i < 6; i++) {
+                assertThat(fresh.history(fresh.builder.tenantDatabase("t" + i)))
+                        .containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+            }
+        } finally {
+            fresh.close();
+        }
+    }
+
+    @Test
+    void badUsage_exitsTwoWithOneLine() throws IOException {
+        Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"helix/central\": ");
+        Path unreachable = dir.resolve("unreachable.json");
+        Files.writeString(unreachable, "{\"helix/central\": {\"host\": \"127.0.0.1\", \"port\": 1, \"dbname\": \"x\", \"username\": \"u\", \"password\": \"p\"}}");
+        List<String[]> cases = new ArrayList<>();
+        cases.add(new String[] {"launch"});
+        cases.add(new String[] {"tenants", "--frobnicate"});
+        cases.add(new String[] {"tenants", "--concurrency", "0"});
+        cases.add(new String[] {"tenants", "--concurrency", "-1"});
+        cases.add(new String[] {"tenants", "--concurrency", "1000000"});
+        cases.add(new String[] {"tenants", "--concurrency", "abc"});
+        cases.add(new String[] {"tenants", "--migrations", "/no/such/dir"});
+        cases.add(new String[] {"tenants", "--secrets", "file:" + malformed});
+        cases.add(new String[] {"tenants", "--secrets", "file:" + unreachable});
+        cases.add(new String[] {"tenants", "--secrets", "vault"});
+        cases.add(new String[] {"products", "--product", "nova"});
+        cases.add(new String[] {"tenants", "--target", "latest-ish"});
+        cases.add(new String[] {"tenants", "--ids", "a';drop"});
+        cases.add(new String[] {});
+        for (String[] args : cases) {
+            CliRun run = CliRun.of(env, args);
+            assertThat(run.exit()).as(String.join(" ", args) + "\n" + run).isEqualTo(2);
+            String firstLine = run.err().lines().findFirst().orElse("");
+            assertThat(firstLine).as(String.join(" ", args)).startsWith("error: ");
+            assertThat(run.err()).as(String.join(" ", args)).doesNotContain("\tat ").doesNotContain("Exception");
+        }
+        assertThat(CliRun.of(env, "tenants", "--concurrency", "0").err())
+                .startsWith("error: Invalid request: concurrency must be from 1 to 100, not 0");
+        assertThat(CliRun.of(env, "tenants", "--secrets", "file:" + unreachable).err())
+                .startsWith("error: Database unavailable: central database");
+        assertThat(CliRun.of(env, "products", "--product", "nova").err()).startsWith("error: Unknown product type: nova");
+    }
+
+    @Test
+    void help_isAvailableEverywhere() {
+        for (String command : List.of("central", "tenants", "products", "one", "status", "start", "demo")) {
+            CliRun run = CliRun.of(env, command, "--help");
+            assertThat(run.exit()).as(command).isZero();
+            assertThat(run.out()).as(command).contains("Usage: helix-migrations " + command);
+        }
+        assertThat(CliRun.of(env, "--help").out()).contains("Exit codes:");
+    }
+}
