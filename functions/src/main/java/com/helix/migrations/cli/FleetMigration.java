@@ -55,7 +55,7 @@ final class FleetMigration {
         if (filters.excludeIds != null) {
             filters.excludeIds.forEach(id -> Ids.requireId("--exclude-ids", id));
         }
-        return new TargetQuery(tier, productType, filters.ids, filters.excludeIds, filters.jurisdiction, 1000, null);
+        return new TargetQuery(tier, productType, filters.ids, filters.excludeIds, null, filters.jurisdiction, 1000, null);
     }
 
     private static String verb(FleetOptions options) {

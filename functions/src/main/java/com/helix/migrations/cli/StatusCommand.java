@@ -63,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
         List<Target> targets = new ArrayList<>();
         for (Tier t : tiers) {
             targets.addAll(migrator.registry().listAll(new TargetQuery(t, t == Tier.PRODUCT ? productType : null,
-                    null, null, jurisdiction, 1000, null)));
+                    null, null, null, jurisdiction, 1000, null)));
         }
         List<MigrationOutcome> outcomes = new FleetRunner(migrator).run(targets, options, outcome -> { }).outcomes();
         FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);

@@ -83,7 +83,7 @@ public final class DatabaseMigrator {
         try {
             return run(target, action, targetVersion);
         } catch (MigrationsException e) {
-            return MigrationOutcome.failed(target, action, e.getMessage(), e.code(), elapsedMs(started));
+            return MigrationOutcome.failed(target, action, e.getMessage(), e.getClass().getSimpleName(), elapsedMs(started));
         }
     }
 

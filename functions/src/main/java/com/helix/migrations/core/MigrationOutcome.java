@@ -1,6 +1,5 @@
 package com.helix.migrations.core;
 
-import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.registry.Target;
 import com.helix.migrations.registry.Tier;
 import com.helix.migrations.schema.SchemaReport;
@@ -17,11 +16,11 @@ import java.util.List;
  * @param applied     migrations applied by this run
  * @param pending     versions still pending after this run
  * @param error       why it failed (null unless {@code status} is {@code failed})
- * @param errorCode   the kind of failure, and so whether a retry can help
+ * @param errorType   the failure's exception, by simple class name ({@code MigrationFailedException})
  */
 public record MigrationOutcome(Tier tier, String id, String name, String jurisdiction, String productType,
                                String database, Action action, MigrationStatus status, String fromVersion, String toVersion,
-                               int applied, List<String> pending, long durationMs, String error, ErrorCode errorCode) {
+                               int applied, List<String> pending, long durationMs, String error, String errorType) {
 
     public MigrationOutcome {
         pending = pending == null ? List.of() : List.copyOf(pending);
@@ -34,9 +33,9 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
                 databaseName(target), action, status, report.fromVersion(), report.toVersion(), report.applied(), report.pending(), durationMs, null, null);
     }
 
-    static MigrationOutcome failed(Target target, Action action, String error, ErrorCode code, long durationMs) {
+    static MigrationOutcome failed(Target target, Action action, String error, String errorType, long durationMs) {
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                databaseName(target), action, MigrationStatus.FAILED, null, null, 0, List.of(), durationMs, error, code);
+                databaseName(target), action, MigrationStatus.FAILED, null, null, 0, List.of(), durationMs, error, errorType);
     }
 
     public boolean succeeded() {

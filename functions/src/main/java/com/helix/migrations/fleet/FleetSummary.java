@@ -2,6 +2,7 @@ package com.helix.migrations.fleet;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.MigrationStatus;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +25,7 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
                            int migrated, int upToDate, int pending, int skipped, String message) {
 
     /** One failed database: what it is and why. */
-    public record Failure(String tier, String id, String name, String error, String errorCode) {
-        static Failure of(MigrationOutcome outcome) {
-            return new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), outcome.error(),
-                    outcome.errorCode() == null ? null : outcome.errorCode().name());
-        }
+    public record Failure(String tier, String id, String name, String error, String errorType) {
     }
 
     public FleetSummary {
@@ -46,9 +43,28 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         return failedCount > 0;
     }
 
-    /** Folds outcomes (and other partial summaries) into one summary, keeping at most {@code cap} of each list. */
+    /** One line naming the first failures, for a Step Functions {@code Fail} cause or a pipeline log. */
+    public String describeFailures(int shown) {
+        StringBuilder cause = new StringBuilder(failedCount + " of " + total() + " databases failed");
+        if (skipped > 0) {
+            cause.append(" (").append(skipped).append(" not started: failure limit reached)");
+        }
+        String separator = ": ";
+        for (Failure f : failed.subList(0, Math.min(shown, failed.size()))) {
+            cause.append(separator).append(f.tier()).append(' ').append(f.id())
+                    .append(f.name() == null ? "" : " (" + f.name() + ")").append(": ").append(f.error());
+            separator = "; ";
+        }
+        if (failedCount > Math.min(shown, failed.size())) {
+            cause.append("; and ").append(failedCount - Math.min(shown, failed.size())).append(" more");
+        }
+        return cause.toString();
+    }
+
+    /** Folds outcomes (and other partial summaries) into one summary, keeping the lists to their caps. */
     public static final class Builder {
-        private final int cap;
+        private final int successCap;
+        private final int failedCap;
         private final List<String> success = new ArrayList<>();
         private final List<Failure> failed = new ArrayList<>();
         private int succeeded;
@@ -58,33 +74,40 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         private int pending;
         private int skipped;
 
+        /** Keeps at most {@code cap} ids and {@code cap} failures. */
         public Builder(int cap) {
-            this.cap = cap;
+            this(cap, cap);
         }
 
-        public synchronized Builder add(MigrationOutcome outcome) {
-            switch (outcome.status()) {
+        public Builder(int successCap, int failedCap) {
+            this.successCap = successCap;
+            this.failedCap = failedCap;
+        }
+
+        public Builder add(MigrationOutcome outcome) {
+            if (outcome.succeeded()) {
+                return succeeded(outcome.id(), outcome.status());
+            }
+            return failed(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), outcome.error(), outcome.errorType()));
+        }
+
+        public synchronized Builder succeeded(String id, MigrationStatus status) {
+            switch (status) {
                 case MIGRATED -> migrated++;
                 case UP_TO_DATE -> upToDate++;
                 case PENDING -> pending++;
-                case FAILED -> {
-                    failedCount++;
-                    if (failed.size() < cap) {
-                        failed.add(Failure.of(outcome));
-                    }
-                    return this;
-                }
+                case FAILED -> throw new IllegalArgumentException("a failure needs its reason");
             }
             succeeded++;
-            if (success.size() < cap) {
-                success.add(outcome.id());
+            if (success.size() < successCap) {
+                success.add(id);
             }
             return this;
         }
 
-        public synchronized Builder addFailure(Failure failure) {
+        public synchronized Builder failed(Failure failure) {
             failedCount++;
-            if (failed.size() < cap) {
+            if (failed.size() < failedCap) {
                 failed.add(failure);
             }
             return this;
@@ -98,12 +121,12 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         /** Adds another summary's counts and as much of its lists as the cap allows. */
         public synchronized Builder merge(FleetSummary other) {
             for (String id : other.success()) {
-                if (success.size() < cap) {
+                if (success.size() < successCap) {
                     success.add(id);
                 }
             }
             for (Failure failure : other.failed()) {
-                if (failed.size() < cap) {
+                if (failed.size() < failedCap) {
                     failed.add(failure);
                 }
             }

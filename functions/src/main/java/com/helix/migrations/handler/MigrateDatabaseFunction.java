@@ -33,8 +33,10 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        MigrationOutcome outcome = migrator.run(Events.migrationRequest(input));
-        LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());
-        Events.write(output, outcome);
+        Events.handle(input, output, Events::migrationRequest, request -> {
+            MigrationOutcome outcome = migrator.run(request);
+            LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());
+            return outcome;
+        });
     }
 }

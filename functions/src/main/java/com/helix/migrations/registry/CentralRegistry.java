@@ -99,6 +99,10 @@ public final class CentralRegistry {
             where.append(" and ").append(id).append(" <> all (?)");
             params.add(query.excludeIds().toArray(String[]::new));
         }
+        if (query.tenantIds() != null) {
+            where.append(" and t.id = any (?)");
+            params.add(query.tenantIds().toArray(String[]::new));
+        }
         if (query.jurisdiction() != null) {
             where.append(" and t.jurisdiction = ?");
             params.add(query.jurisdiction());

@@ -9,24 +9,26 @@ import java.util.List;
  * @param productType only this product type (product tier)
  * @param ids         only these ids (null: all)
  * @param excludeIds  never these ids
+ * @param tenantIds   only these tenants' databases (for products: the products of these tenants)
  * @param jurisdiction only this jurisdiction
  * @param pageSize    at most this many per page
  * @param after       the cursor of the last item of the previous page, or null for the first page
  */
 public record TargetQuery(Tier tier, String productType, List<String> ids, List<String> excludeIds,
-                          String jurisdiction, int pageSize, Cursor after) {
+                          List<String> tenantIds, String jurisdiction, int pageSize, Cursor after) {
 
     public TargetQuery {
         ids = ids == null ? null : List.copyOf(ids);
         excludeIds = excludeIds == null ? List.of() : List.copyOf(excludeIds);
+        tenantIds = tenantIds == null ? null : List.copyOf(tenantIds);
     }
 
     public static TargetQuery all(Tier tier) {
-        return new TargetQuery(tier, null, null, null, null, Integer.MAX_VALUE, null);
+        return new TargetQuery(tier, null, null, null, null, null, Integer.MAX_VALUE, null);
     }
 
     public TargetQuery next(Cursor cursor) {
-        return new TargetQuery(tier, productType, ids, excludeIds, jurisdiction, pageSize, cursor);
+        return new TargetQuery(tier, productType, ids, excludeIds, tenantIds, jurisdiction, pageSize, cursor);
     }
 
     /**

@@ -1,0 +1,170 @@
+package com.helix.migrations.statemachine;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.helix.migrations.core.Action;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.exceptions.DatabaseUnavailableException;
+import com.helix.migrations.exceptions.MigrationFailedException;
+import com.helix.migrations.handler.ListTargetsFunction;
+import com.helix.migrations.handler.MigrateDatabaseFunction;
+import com.helix.migrations.handler.SummarizeFunction;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.registry.Tier;
+import com.helix.migrations.support.LambdaApiServer;
+import com.helix.migrations.support.NodeTools;
+import com.helix.migrations.support.StateMachineRun;
+import com.helix.migrations.support.TestFleet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Needs: Node 22 and aws-local-stepfunctions (src/test/node, installed by the build), the embedded
+ * PostgreSQL and the Secrets Manager fake. The real ASL, run by a real interpreter, its Lambda calls
+ * served by the real handler classes over the Lambda Invoke API.
+ */
+class MigrateFleetStateMachineIntegrationTest {
+
+    /** uk and eu tenants with kira and ledger products; one broken, one suspended, one not provisioned. */
+    private static TestFleet fleet(String prefix) {
+        TestFleet fleet = TestFleet.empty(prefix);
+        fleet.builder
+                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
+                .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
+                .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
+                .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
+                .product("globex-eu-kira", "globex-eu", "kira", "eu", "active", true)
+                .tenant("umbrella-eu", "Umbrella", "eu", "active", true)
+                .product("umbrella-eu-ledger", "umbrella-eu", "ledger", "eu", "active", true)
+                .tenant("wayne-uk", "Wayne Foods", "uk", "active", true)
+                .product("wayne-uk-kira", "wayne-uk", "kira", "uk", "active", true)
+                .tenant("broken-uk", "Broken Ltd", "uk", "active", true)
+                .tenant("initech-uk", "Initech", "uk", "suspended", true)
+                .product("initech-uk-kira", "initech-uk", "kira", "uk", "active", true)
+                .tenant("hooli-uk", "Hooli", "uk", "active", false);
+        fleet.serveSecrets();
+        return fleet;
+    }
+
+    private static LambdaApiServer lambda(DatabaseMigrator migrator) {
+        Map<String, RequestStreamHandler> functions = Map.of(
+                "helix-migrate-database", new MigrateDatabaseFunction(migrator),
+                "helix-list-targets", new ListTargetsFunction(migrator),
+                "helix-summarize", new SummarizeFunction());
+        return new LambdaApiServer(functions);
+    }
+
+    private static NodeTools.Result run(LambdaApiServer lambda, Map<String, String> substitutions, String input) throws IOException {
+        return StateMachineRun.run(lambda, substitutions, Json.MAPPER.readTree(input), Map.of(), Duration.ofMinutes(3));
+    }
+
+    @Test
+    void fleet_failsNamingExactlyTheBrokenDatabase_andMigratesEveryOtherActiveOne() throws IOException {
+        TestFleet fleet = fleet("sfn_");
+        try (LambdaApiServer lambda = lambda(fleet.migrator())) {
+            DatabaseMigrator setup = fleet.migrator();
+            setup.run(new MigrationRequest(Tier.TENANT, "broken-uk", Action.MIGRATE, "1"));
+            fleet.builder.execute(fleet.builder.tenantDatabase("broken-uk"), "create table audit_events (id int)");
+            // The first call for globex-eu finds its database restarting: retried, then fine.
+            Map<String, Integer> seen = new ConcurrentHashMap<>();
+            lambda.intercept(call -> call.startsWith("helix-migrate-database") && call.contains("\"globex-eu\"")
+                    && seen.merge("globex-eu", 1, Integer::sum) == 1
+                    ? new DatabaseUnavailableException("tenant_globex_eu_shared (the database system is starting up)") : null);
+
+            NodeTools.Result result = run(lambda, StateMachineRun.substitutions(5, 10, 3), "{\"maxConcurrency\": 2}");
+
+            JsonNode out = result.json();
+            assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
+            assertThat(out.get("error").asText()).isEqualTo("MigrationsFailed");
+            assertThat(out.get("cause").asText())
+                    .startsWith("1 of 10 databases failed: tenant broken-uk (Broken Ltd): Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists")
+                    .doesNotContain("; ");
+            for (String tenant : List.of("acme-uk", "globex-eu", "umbrella-eu", "wayne-uk")) {
+                assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant))).as(tenant).endsWith("5");
+            }
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("umbrella-eu", "ledger"))).endsWith("3");
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("broken-uk"))).containsExactly("1");
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("initech-uk"))).as("suspended").isEmpty();
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("initech-uk", "kira"))).as("tenant suspended").isEmpty();
+            assertThat(lambda.peakConcurrency("helix-migrate-database")).isEqualTo(2);
+            assertThat(lambda.calls().stream().filter(c -> c.startsWith("helix-migrate-database") && c.contains("\"globex-eu\"")).count()).as("retried once").isEqualTo(2);
+            assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2");
+        } finally {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void productTypeFilter_migratesOnlyThatTypesProducts_andSucceeds() throws IOException {
+        TestFleet fleet = fleet("sfnp_");
+        try (LambdaApiServer lambda = lambda(fleet.migrator())) {
+            NodeTools.Result result = run(lambda, StateMachineRun.substitutions(5, 10, 100),
+                    "{\"productType\": \"ledger\", \"tenantIds\": [\"acme-uk\", \"umbrella-eu\", \"wayne-uk\"]}");
+
+            JsonNode out = result.json();
+            assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("SUCCEEDED");
+            assertThat(out.get("output").get("message").asText()).isEqualTo("Migration complete: 5 succeeded, 0 failed");
+            assertThat(out.get("output").get("success")).extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder("acme-uk", "umbrella-eu", "wayne-uk", "acme-uk-ledger", "umbrella-eu-ledger");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "ledger"))).endsWith("3");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).isEmpty();
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("globex-eu"))).as("not in tenantIds").isEmpty();
+        } finally {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void centralFailure_stopsTheRunBeforeAnyTenant() throws IOException {
+        TestFleet fleet = fleet("sfnc_");
+        try (LambdaApiServer lambda = lambda(fleet.migrator())) {
+            lambda.intercept(call -> call.contains("\"tier\":\"central\"")
+                    ? new MigrationFailedException("V3__add_regions.sql: ERROR: permission denied for table tenants") : null);
+
+            JsonNode out = run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
+
+            assertThat(out.get("status").asText()).isEqualTo("FAILED");
+            assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
+            assertThat(out.get("cause").asText()).contains("Flyway migration failed: V3__add_regions.sql: ERROR: permission denied for table tenants");
+            assertThat(lambda.calls()).hasSize(1);
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk"))).isEmpty();
+        } finally {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void maxFailures_stopsStartingNewDatabases(@TempDir Path migrations) throws IOException {
+        TestFleet fleet = fleet("sfnm_");
+        Files.createDirectories(migrations.resolve("central"));
+        Files.createDirectories(migrations.resolve("tenant"));
+        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/central")).toList()) {
+            Files.copy(f, migrations.resolve("central").resolve(f.getFileName()));
+        }
+        Files.writeString(migrations.resolve("tenant/V1__broken.sql"), "select 1/0;");
+        try (LambdaApiServer lambda = lambda(fleet.migrator(migrations))) {
+            JsonNode out = run(lambda, StateMachineRun.substitutions(1, 2, 2), "{}").json();
+
+            assertThat(out.get("status").asText()).isEqualTo("FAILED");
+            assertThat(out.get("error").asText()).isEqualTo("MigrationsFailed");
+            assertThat(out.get("cause").asText()).startsWith("2 of 2 databases failed")
+                    .endsWith("[failure limit of 2 reached: no further databases were started]");
+            long migrations1 = lambda.calls().stream().filter(c -> c.startsWith("helix-migrate-database") && !c.contains("central")).count();
+            assertThat(migrations1).as("five active tenants and five products, but the run stopped after the first page").isEqualTo(2);
+        } finally {
+            fleet.close();
+        }
+    }
+}
