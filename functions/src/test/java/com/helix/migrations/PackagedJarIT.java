@@ -1,0 +1,55 @@
+package com.helix.migrations;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs after {@code package} (failsafe): the shaded jar SAM deploys, as a Lambda zip and as the CLI.
+ */
+class PackagedJarIT {
+    static final Path JAR = Path.of("target", "helix-migrations.jar");
+
+    @Test
+    void jar_holdsEveryHandlerOfTheTemplate_theMigrations_andFlywaysPostgresPlugin() throws IOException {
+        assertThat(Files.size(JAR)).as("jar size").isLessThan(15L * 1024 * 1024);
+        Matcher handlers = Pattern.compile("(?m)^ +Handler: ([\\w.]+)::handleRequest$")
+                .matcher(Files.readString(Path.of("..", "template.yaml")));
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            int count = 0;
+            while (handlers.find()) {
+                assertThat(zip.getEntry(handlers.group(1).replace('.', '/') + ".class")).as(handlers.group(1)).isNotNull();
+                count++;
+            }
+            assertThat(count).isEqualTo(3);
+            for (String migration : List.of("migrations/central/V1__central_registry.sql", "migrations/tenant/V5__audit_events_actor_index.sql",
+                    "migrations/product/kira/V1__matters_and_documents.sql", "migrations/product/ledger/V1__accounts_and_entries.sql")) {
+                assertThat(zip.getEntry(migration)).as(migration).isNotNull();
+            }
+            String plugins = new String(zip.getInputStream(zip.getEntry("META-INF/services/org.flywaydb.core.extensibility.Plugin"))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(plugins).contains("org.flywaydb.database.postgresql.PostgreSQLDatabaseType");
+            assertThat(zip.getEntry("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class")).as("demo-only classes stay out").isNull();
+        }
+    }
+
+    @Test
+    void jar_runsAsTheCli() throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "--help").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("Usage: helix-migrations").contains("tenants").contains("Exit codes:");
+    }
+}
