@@ -1,0 +1,297 @@
+package com.helix.migrations.bench;
+
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.core.Action;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.demo.DatabaseServer;
+import com.helix.migrations.demo.EmbeddedDemoServer;
+import com.helix.migrations.demo.FleetBuilder;
+import com.helix.migrations.registry.Tier;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fleet benchmark: this project's CLI against the floor (psql) and the Flyway command-line tool,
+ * then the no-op check, cold start and memory. Run by bench/run; prints Markdown tables.
+ *
+ * <p>Arguments: {@code --tenants N} (default 200), {@code --noop-tenants N} (default 1000),
+ * {@code --concurrency 1,5,10}, {@code --skip-flyway-cli}.
+ */
+public final class Bench {
+    static final String PASSWORD = "bench-password-not-secret";
+    static final String USER = "helix_app";
+    static final Path ROOT = Path.of("").toAbsolutePath();
+    static final Path JAR = ROOT.resolve("functions/target/helix-migrations.jar");
+    static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    private final DatabaseServer server;
+    private final Path work;
+    private final Path migrations;
+    private final Path secrets;
+    private final FleetBuilder fleet;
+    private final List<String> tenantIds = new ArrayList<>();
+
+    Bench(DatabaseServer server, Path work) throws IOException {
+        this.server = server;
+        this.work = work;
+        this.migrations = Migrations.write(work.resolve("migrations"), ROOT.resolve("migrations/central"));
+        this.fleet = new FleetBuilder(server, "bench_");
+        fleet.createCentral();
+        this.secrets = work.resolve("secrets.json");
+        fleet.writeSecretsFile(secrets);
+        migrator().run(new MigrationRequest(Tier.CENTRAL, null, Action.MIGRATE, null));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        int tenants = Integer.parseInt(options.getOrDefault("--tenants", "200"));
+        int noopTenants = Integer.parseInt(options.getOrDefault("--noop-tenants", "1000"));
+        int[] concurrencies = Arrays.stream(options.getOrDefault("--concurrency", "1,5,10").split(",")).mapToInt(Integer::parseInt).toArray();
+        boolean flywayCli = !options.containsKey("--skip-flyway-cli");
+
+        Path work = Files.createTempDirectory("helix-bench-");
+        try (EmbeddedDemoServer postgres = EmbeddedDemoServer.start(USER, PASSWORD)) {
+            Bench bench = new Bench(postgres.server(), work);
+            System.out.printf("# helix-migrations benchmark%n%n%s; %d cores; %s %s; PostgreSQL embedded (zonky, 17); %d tenant migrations%n%n",
+                    machine(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), Migrations.COUNT);
+            bench.addTenants(Math.max(tenants, noopTenants));
+            bench.fleetMigrate(tenants, concurrencies, flywayCli);
+            bench.noOpAndMemory(noopTenants);
+            bench.coldStart();
+        }
+    }
+
+    /** 1. N databases from empty to latest, by each tool, at each concurrency. */
+    void fleetMigrate(int count, int[] concurrencies, boolean flywayCli) throws Exception {
+        List<String> dbs = tenantIds.subList(0, count).stream().map(fleet::tenantDatabase).toList();
+        System.out.printf("## Fleet migrate: %d tenant databases, empty to V%d%n%n", count, Migrations.COUNT);
+        System.out.println("| concurrency | helix CLI (a) | psql floor (b) | Flyway CLI per database (c) | a/b | a/c | helix databases/s |");
+        System.out.println("|---|---|---|---|---|---|---|");
+        for (int concurrency : concurrencies) {
+            reset(dbs);
+            double a = seconds(() -> cli("tenants", "--concurrency", String.valueOf(concurrency), "--ids", String.join(",", tenantIds.subList(0, count))));
+            reset(dbs);
+            double b = seconds(() -> psql(dbs, concurrency));
+            double c = Double.NaN;
+            if (flywayCli) {
+                reset(dbs);
+                c = seconds(() -> flywayCli(dbs, concurrency));
+            }
+            System.out.printf(Locale.ROOT, "| %d | %.1f s | %.1f s | %s | %.2f | %s | %.1f |%n", concurrency, a, b,
+                    Double.isNaN(c) ? "skipped" : String.format(Locale.ROOT, "%.1f s", c), a / b,
+                    Double.isNaN(c) ? "–" : String.format(Locale.ROOT, "%.2f", a / c), count / a);
+        }
+        System.out.println();
+    }
+
+    /** 2 and 4. Peak memory of the CLI migrating M databases at concurrency 10, then the no-op check on them. */
+    void noOpAndMemory(int count) throws Exception {
+        List<String> ids = tenantIds.subList(0, count);
+        reset(ids.stream().map(fleet::tenantDatabase).toList());
+        String idList = String.join(",", ids);
+        long[] rss = new long[1];
+        double migrate = seconds(() -> rss[0] = cliPeakRssKb("tenants", "--concurrency", "10", "--ids", idList));
+        double status = seconds(() -> cli("status", "--tier", "tenant", "--concurrency", "10"));
+        double again = seconds(() -> cli("tenants", "--concurrency", "10", "--ids", idList));
+        System.out.printf("## No-op check and memory: %d tenant databases, concurrency 10%n%n", count);
+        System.out.println("| measure | result |");
+        System.out.println("|---|---|");
+        System.out.printf(Locale.ROOT, "| migrate all, empty to V%d | %.1f s (%.1f ms per database) |%n", Migrations.COUNT, migrate, migrate * 1000 / count);
+        System.out.printf(Locale.ROOT, "| peak RSS of that CLI run | %d MB |%n", rss[0] / 1024);
+        System.out.printf(Locale.ROOT, "| `status` (nothing pending) | %.1f s (%.1f ms per database) |%n", status, status * 1000 / count);
+        System.out.printf(Locale.ROOT, "| second `tenants` (nothing to apply) | %.1f s (%.1f ms per database) |%n%n", again, again * 1000 / count);
+    }
+
+    /** 3. One handler invocation in a fresh JVM, median of 5, for an up-to-date and an empty database. */
+    void coldStart() throws Exception {
+        String id = tenantIds.get(0);
+        String db = fleet.tenantDatabase(id);
+        String event = "{\"tier\":\"tenant\",\"id\":\"" + id + "\"}";
+        List<Double> upToDate = new ArrayList<>();
+        List<Double> empty = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            reset(List.of(db));
+            empty.add(seconds(() -> handler(event)));
+            upToDate.add(seconds(() -> handler(event)));
+        }
+        System.out.println("## Cold start: one MigrateDatabase invocation in a fresh JVM (process wall time, median of 5)");
+        System.out.println();
+        System.out.println("| case | median | runs |");
+        System.out.println("|---|---|---|");
+        System.out.printf(Locale.ROOT, "| up-to-date database | %.2f s | %s |%n", median(upToDate), runs(upToDate));
+        System.out.printf(Locale.ROOT, "| all %d migrations pending | %.2f s | %s |%n", Migrations.COUNT, median(empty), runs(empty));
+        System.out.printf(Locale.ROOT, "| jar size | %.1f MB | |%n%n", Files.size(JAR) / 1024.0 / 1024.0);
+    }
+
+    private void addTenants(int count) {
+        for (int i = tenantIds.size(); i < count; i++) {
+            String id = String.format("b%05d", i);
+            fleet.tenant(id, "Bench Tenant " + i, i % 2 == 0 ? "uk" : "eu", "active", true);
+            tenantIds.add(id);
+        }
+        fleet.writeSecretsFile(secrets);
+    }
+
+    /** Drops and recreates the databases, empty. */
+    private void reset(List<String> dbs) throws SQLException {
+        try (Connection c = server.admin("postgres"); Statement s = c.createStatement()) {
+            for (String db : dbs) {
+                s.execute("drop database if exists \"" + db + "\" with (force)");
+                s.execute("create database \"" + db + "\" owner " + USER);
+            }
+        }
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CENTRAL_DB_SECRET_ID", FleetBuilder.CENTRAL_SECRET_ID);
+        env.put("JURISDICTION_REGIONS", "uk=eu-west-2,eu=eu-central-1");
+        env.put("SECRETS_FILE", secrets.toString());
+        env.put("MIGRATIONS_DIR", migrations.toString());
+        env.put("DB_SSL_MODE", "disable");
+        return env;
+    }
+
+    private DatabaseMigrator migrator() {
+        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env()));
+    }
+
+    private void cli(String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        exec(command, env(), 0);
+    }
+
+    private long cliPeakRssKb(String... args) throws IOException {
+        Path rss = work.resolve("rss.txt");
+        List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-o", rss.toString(), "-f", "%M", JAVA, "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        exec(command, env(), 0);
+        return Long.parseLong(Files.readString(rss).strip().lines().reduce((x, y) -> y).orElseThrow());
+    }
+
+    private void handler(String event) {
+        exec(List.of(JAVA, "-cp", JAR + ":" + ROOT.resolve("bench/target/classes"), InvokeHandler.class.getName(), event), env(), 0);
+    }
+
+    /** The floor: one psql session per database, one transaction per migration file. */
+    private void psql(List<String> dbs, int concurrency) {
+        Path script = work.resolve("all-migrations.psql");
+        try {
+            StringBuilder sql = new StringBuilder("\\set ON_ERROR_STOP on\n");
+            for (Path file : Migrations.tenantFiles(migrations)) {
+                boolean transactional = !Files.readString(file).toLowerCase(Locale.ROOT).contains("concurrently");
+                sql.append(transactional ? "begin;\n" : "").append("\\i ").append(file).append('\n').append(transactional ? "commit;\n" : "");
+            }
+            Files.writeString(script, sql);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> env = Map.of("PGPASSWORD", PASSWORD, "PGHOST", server.host(), "PGPORT", String.valueOf(server.port()), "PGUSER", USER);
+        xargs(dbs, concurrency, env, List.of("psql", "-X", "-q", "-f", script.toString(), "-d"));
+    }
+
+    /** What users do today: the Flyway command-line tool, started once per database. */
+    private void flywayCli(List<String> dbs, int concurrency) {
+        String classpath = ROOT.resolve("bench/target/flyway-lib") + "/*";
+        Map<String, String> env = Map.of("FLYWAY_USER", USER, "FLYWAY_PASSWORD", PASSWORD,
+                "FLYWAY_LOCATIONS", "filesystem:" + migrations.resolve("tenant"),
+                "FLYWAY_POSTGRESQL_TRANSACTIONAL_LOCK", "false", "REDGATE_DISABLE_TELEMETRY", "true");
+        String url = "jdbc:postgresql://" + server.host() + ":" + server.port() + "/";
+        xargs(dbs.stream().map(db -> "-url=" + url + db).toList(), concurrency, env,
+                List.of(JAVA, "-cp", classpath, "org.flywaydb.commandline.Main", "-skipCheckForUpdate", "migrate"));
+    }
+
+    /** Runs the command once per argument, at most {@code concurrency} at a time (xargs -P). */
+    private void xargs(List<String> args, int concurrency, Map<String, String> env, List<String> command) {
+        try {
+            Path list = work.resolve("xargs.txt");
+            Files.write(list, args);
+            List<String> full = new ArrayList<>(List.of("xargs", "-a", list.toString(), "-n", "1", "-P", String.valueOf(concurrency)));
+            full.addAll(command);
+            exec(full, env, 0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void exec(List<String> command, Map<String, String> env, int expectedExit) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Path log = work.resolve("last-command.log");
+            builder.redirectOutput(log.toFile());
+            Process process = builder.start();
+            if (!process.waitFor(60, TimeUnit.MINUTES) || process.exitValue() != expectedExit) {
+                throw new IllegalStateException(String.join(" ", command).substring(0, 200) + " failed:\n" + tail(Files.readString(log)));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    interface Work {
+        void run() throws Exception;
+    }
+
+    private static double seconds(Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String runs(List<Double> values) {
+        return String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList());
+    }
+
+    private static String tail(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    }
+
+    private static String machine() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU")
+                    + ", " + Math.round(Runtime.getRuntime().maxMemory() / 1e9) + " GB max heap";
+        } catch (IOException e) {
+            return "unknown machine";
+        }
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--skip-flyway-cli")) {
+                options.put(args[i], "");
+            } else if (i + 1 < args.length && args[i].startsWith("--")) {
+                options.put(args[i], args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
+        }
+        return options;
+    }
+}
