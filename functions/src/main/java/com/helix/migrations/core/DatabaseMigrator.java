@@ -87,6 +87,21 @@ public final class DatabaseMigrator {
         }
     }
 
+    /**
+     * Does once what every invocation would otherwise do first: reads every tier's migrations, loads
+     * Flyway, the JDBC driver and the Secrets Manager clients. Opens no connection and reads no secret
+     * (SnapStart priming must not capture either).
+     */
+    public void prime() {
+        schema.prime(sources.locationFor(Tier.CENTRAL, null));
+        schema.prime(sources.locationFor(Tier.TENANT, null));
+        for (String productType : sources.productTypes()) {
+            schema.prime(sources.locationFor(Tier.PRODUCT, productType));
+        }
+        credentials.prime();
+        DataSources.prime();
+    }
+
     /** The target a tier and id name; the central database when the tier is central. */
     public Target resolve(Tier tier, String id) {
         return switch (tier) {

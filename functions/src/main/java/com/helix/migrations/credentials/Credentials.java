@@ -46,6 +46,16 @@ public final class Credentials {
         return get(homeRegion, secretId);
     }
 
+    /** Builds the store's clients for every configured region (no request is made). */
+    public void prime() {
+        if (store instanceof SecretsManagerStore secretsManager) {
+            jurisdictionRegions.values().forEach(secretsManager::client);
+            if (homeRegion != null) {
+                secretsManager.client(homeRegion);
+            }
+        }
+    }
+
     public void forget(String secretId) {
         cache.keySet().removeIf(key -> key.endsWith("\u0000" + secretId));
     }

@@ -37,9 +37,8 @@ public final class SecretsManagerStore implements SecretStore {
 
     @Override
     public String secretString(String region, String secretId) {
-        SecretsManagerClient client = clients.computeIfAbsent(region, clientFactory);
         try {
-            return client.getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build()).secretString();
+            return client(region).getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build()).secretString();
         } catch (ResourceNotFoundException e) {
             throw new SecretNotFoundException(secretId);
         } catch (SdkServiceException e) {
@@ -50,6 +49,11 @@ public final class SecretsManagerStore implements SecretStore {
         } catch (SdkException e) {
             throw new SecretsUnavailableException(region + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The region's client, built on first use. */
+    SecretsManagerClient client(String region) {
+        return clients.computeIfAbsent(region, clientFactory);
     }
 
     private static Function<String, SecretsManagerClient> sharedFactory(SdkHttpClient http) {

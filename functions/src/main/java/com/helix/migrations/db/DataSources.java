@@ -17,6 +17,12 @@ public final class DataSources {
     private DataSources() {
     }
 
+    /** Loads the driver's classes (SnapStart priming); connects nowhere. */
+    public static void prime() {
+        new PGSimpleDataSource().setOptions("-c lock_timeout=0");
+        org.postgresql.Driver.isRegistered();
+    }
+
     public static DataSource postgres(DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {location.host()});

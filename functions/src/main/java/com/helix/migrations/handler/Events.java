@@ -59,6 +59,17 @@ final class Events {
         }
     }
 
+    /** Priming for SnapStart: the core's own, then one event parsed and one result written. */
+    static void prime(com.helix.migrations.core.DatabaseMigrator migrator) {
+        migrator.prime();
+        try {
+            migrationRequest(Json.MAPPER.readTree("{\"tier\":\"tenant\",\"id\":\"priming\",\"action\":\"status\"}"));
+            Json.MAPPER.writeValueAsBytes(new TargetPages.Page(List.of(), 0, null));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     static MigrationRequest migrationRequest(JsonNode event) {
         fields(event, "tier", "id", "action", "targetVersion");
         String tier = text(event, "tier");

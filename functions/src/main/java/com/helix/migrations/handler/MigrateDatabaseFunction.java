@@ -21,10 +21,13 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateDatabaseFunction.class);
 
     private final DatabaseMigrator migrator;
+    private Priming priming;
 
     /** Used by Lambda: configuration from the environment, clients built once per container. */
     public MigrateDatabaseFunction() {
         this(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(System.getenv())));
+        // Held by the runtime's context until the snapshot, and by this function after it.
+        priming = Priming.register(() -> Events.prime(migrator));
     }
 
     public MigrateDatabaseFunction(DatabaseMigrator migrator) {

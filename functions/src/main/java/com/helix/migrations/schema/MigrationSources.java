@@ -6,6 +6,9 @@ import com.helix.migrations.registry.Tier;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.IOException;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Where each tier's migrations are: {@code migrations/{central,tenant,product/<type>}} packaged in the
@@ -45,6 +48,23 @@ public final class MigrationSources {
             throw new UnknownProductTypeException(productType == null ? "null" : Ids.quote(productType).replaceAll("^'|'$", ""));
         }
         return productType;
+    }
+
+    /** Every product type with migrations, from the folders under {@code product/}. */
+    public List<String> productTypes() {
+        if (directory != null) {
+            try (Stream<Path> children = Files.list(directory.resolve("product"))) {
+                return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                        .filter(t -> Ids.PRODUCT_TYPE.matcher(t).matches()).sorted().toList();
+            } catch (IOException e) {
+                return List.of();
+            }
+        }
+        return ScannedMigrations.scan("classpath:" + PACKAGED_ROOT + "/product").getResources("", ".sql").stream()
+                .map(r -> r.getRelativePath().replace('\\', '/'))
+                .filter(path -> path.indexOf('/') > 0)
+                .map(path -> path.substring(0, path.indexOf('/')))
+                .distinct().sorted().toList();
     }
 
     private boolean exists(String relative) {

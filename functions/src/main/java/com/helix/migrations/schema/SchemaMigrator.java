@@ -19,6 +19,8 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +30,7 @@ import java.util.stream.Collectors;
  * {@code CREATE INDEX CONCURRENTLY}), which Flyway detects and runs on its own.
  */
 public final class SchemaMigrator {
+    private final Map<String, ScannedMigrations> scanned = new ConcurrentHashMap<>();
 
     /**
      * One database as Flyway sees it.
@@ -41,12 +44,14 @@ public final class SchemaMigrator {
 
     /** Applies pending migrations, up to {@code targetVersion} when given. */
     public SchemaReport migrate(Database database, String targetVersion) {
-        Flyway flyway = flyway(database, targetVersion);
         try {
+            Flyway flyway = flyway(database, targetVersion);
             MigrateResult result = flyway.migrate();
             String from = result.initialSchemaVersion;
             String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
-            return new SchemaReport(from, to, result.migrationsExecuted, pendingVersions(flyway.info()));
+            // Up to the latest, nothing is left pending; only a target version needs asking again.
+            List<String> pending = targetVersion == null ? List.of() : pendingVersions(flyway.info());
+            return new SchemaReport(from, to, result.migrationsExecuted, pending);
         } catch (FlywayException e) {
             throw translate(database.name(), e);
         }
@@ -65,8 +70,8 @@ public final class SchemaMigrator {
 
     /** Checks applied migrations against the packaged ones (checksums, names, versions). */
     public SchemaReport validate(Database database, String targetVersion) {
-        Flyway flyway = flyway(database, targetVersion);
         try {
+            Flyway flyway = flyway(database, targetVersion);
             ValidateResult result = flyway.validateWithResult();
             MigrationInfoService info = flyway.info();
             if (!result.validationSuccessful) {
@@ -85,10 +90,21 @@ public final class SchemaMigrator {
         }
     }
 
-    private static Flyway flyway(Database database, String targetVersion) {
+    /** Scans a location and loads Flyway's classes, without connecting anywhere (SnapStart priming). */
+    public void prime(String location) {
+        ScannedMigrations migrations = scanned.computeIfAbsent(location, ScannedMigrations::scan);
+        Flyway.configure(SchemaMigrator.class.getClassLoader()).locations(location)
+                .resourceProvider(migrations).javaMigrationClassProvider(migrations).load();
+    }
+
+    private Flyway flyway(Database database, String targetVersion) {
+        // Scanned once per container: the packaged migrations do not change while it runs.
+        ScannedMigrations migrations = scanned.computeIfAbsent(database.location(), ScannedMigrations::scan);
         FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader())
                 .dataSource(database.dataSource())
                 .locations(database.location())
+                .resourceProvider(migrations)
+                .javaMigrationClassProvider(migrations)
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)
                 .validateOnMigrate(true)

@@ -1,0 +1,28 @@
+package com.helix.migrations.handler;
+
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.support.SecretsManagerFake;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Needs: the Secrets Manager fake, to prove priming never calls it. */
+class PrimingTest {
+
+    @Test
+    void prime_readsEveryTiersMigrations_withoutReadingASecretOrConnecting() {
+        SecretsManagerFake.serve(Map.of());
+        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(Map.of(
+                "CENTRAL_DB_SECRET_ID", "helix/central",
+                "AWS_REGION", "eu-west-2",
+                "JURISDICTION_REGIONS", "uk=eu-west-2,eu=eu-central-1")));
+
+        Events.prime(migrator);
+
+        assertThat(migrator.sources().productTypes()).containsExactly("kira", "ledger");
+        assertThat(SecretsManagerFake.fetches()).as("no secret read before the snapshot").isEmpty();
+    }
+}
