@@ -36,6 +36,9 @@ public final class Bench {
     static final Path ROOT = Path.of("").toAbsolutePath();
     static final Path JAR = ROOT.resolve("functions/target/helix-migrations.jar");
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    /** Extra JVM options for the CLI runs only, e.g. a flight recording: {@code BENCH_CLI_JAVA_OPTIONS}. */
+    static final List<String> CLI_JAVA_OPTIONS = System.getenv().getOrDefault("BENCH_CLI_JAVA_OPTIONS", "").isBlank()
+            ? List.of() : List.of(System.getenv("BENCH_CLI_JAVA_OPTIONS").trim().split("\\s+"));
 
     private final DatabaseServer server;
     private final Path work;
@@ -171,7 +174,9 @@ public final class Bench {
     }
 
     private void cli(String... args) {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(CLI_JAVA_OPTIONS);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         exec(command, env(), 0);
     }
