@@ -1,0 +1,101 @@
+package com.helix.migrations.guarantees;
+
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.core.Action;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.exceptions.DatabaseBusyException;
+import com.helix.migrations.exceptions.ValidationFailedException;
+import com.helix.migrations.registry.Tier;
+import com.helix.migrations.support.NodeTools;
+import com.helix.migrations.support.TestFleet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Needs: the embedded PostgreSQL and the Secrets Manager fake. Faults a migration meets on a live
+ * database: the database is reported, left at a consistent version, and a re-run converges.
+ */
+class FaultsIntegrationTest {
+    private static TestFleet fleet;
+
+    @BeforeAll
+    static void fleet() {
+        fleet = TestFleet.empty("fault_");
+        fleet.builder.tenant("locked-uk", "Locked Ltd", "uk", "active", true)
+                .tenant("drift-eu", "Drift GmbH", "eu", "active", true);
+        fleet.serveSecrets();
+    }
+
+    @AfterAll
+    static void drop() {
+        fleet.close();
+    }
+
+    @Test
+    void aLockHeldByAnotherSession_firesLockTimeout_isRetryable_andARerunConverges() throws Exception {
+        Map<String, String> env = fleet.environment();
+        env.put("DB_LOCK_TIMEOUT_SECONDS", "1");
+        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        String db = fleet.builder.tenantDatabase("locked-uk");
+        migrator.run(new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, "3"));
+        fleet.builder.execute(db, "insert into users (email) values ('kept@locked.example')");
+
+        try (Connection app = fleet.server.admin(db); Statement statement = app.createStatement()) {
+            app.setAutoCommit(false);
+            statement.execute("lock table users in access exclusive mode");
+
+            assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null)))
+                    .isExactlyInstanceOf(DatabaseBusyException.class)
+                    .hasMessage("Flyway migration failed: V4__users_status_backfill.sql: ERROR: canceling statement due to lock timeout")
+                    .satisfies(e -> assertThat(((DatabaseBusyException) e).retryable()).isTrue());
+            app.rollback();
+        }
+
+        assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true");
+        assertThat(fleet.strings(db, "select count(*)::text from information_schema.columns where table_name = 'users' and column_name = 'status'"))
+                .as("no partial V4").containsExactly("0");
+        MigrationOutcome rerun = migrator.run(new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null));
+        assertThat(rerun.fromVersion()).isEqualTo("3");
+        assertThat(rerun.toVersion()).isEqualTo("5");
+        assertThat(fleet.strings(db, "select email || '=' || status from users")).containsExactly("kept@locked.example=active");
+    }
+
+    @Test
+    void aMigrationEditedAfterItWasApplied_failsValidateAndMigrate_andNothingReruns(@TempDir Path dir) throws IOException {
+        Path tenant = Files.createDirectories(dir.resolve("tenant"));
+        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/tenant")).toList()) {
+            Files.copy(f, tenant.resolve(f.getFileName()));
+        }
+        Files.createDirectories(dir.resolve("central"));
+        DatabaseMigrator migrator = fleet.migrator(dir);
+        String db = fleet.builder.tenantDatabase("drift-eu");
+        migrator.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, "4"));
+        Files.writeString(tenant.resolve("V2__audit_events.sql"), "\n-- edited after release\n", java.nio.file.StandardOpenOption.APPEND);
+        // The next release: a new container (or CLI run) reads the edited files.
+        DatabaseMigrator nextRelease = fleet.migrator(dir);
+
+        assertThatThrownBy(() -> nextRelease.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.VALIDATE, null)))
+                .isExactlyInstanceOf(ValidationFailedException.class)
+                .hasMessageStartingWith("Flyway validation failed: ")
+                .hasMessageContaining("checksum mismatch")
+                .hasMessageContaining("2");
+        assertThatThrownBy(() -> nextRelease.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, null)))
+                .isExactlyInstanceOf(ValidationFailedException.class)
+                .hasMessageContaining("checksum mismatch");
+        assertThat(fleet.history(db)).as("V5 not applied, V2 not re-run").containsExactly("1:true", "2:true", "3:true", "4:true");
+    }
+}
