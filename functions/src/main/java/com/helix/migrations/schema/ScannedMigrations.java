@@ -2,6 +2,7 @@ package com.helix.migrations.schema;
 
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.ClassProvider;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.ResourceProvider;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.migration.JavaMigration;
@@ -23,10 +24,20 @@ import java.util.List;
 final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMigration> {
     private final List<LoadableResource> resources;
     private final Collection<Class<? extends JavaMigration>> classes;
+    private final MigrationVersion latest;
 
     private ScannedMigrations(List<LoadableResource> resources, Collection<Class<? extends JavaMigration>> classes) {
         this.resources = resources;
         this.classes = classes;
+        this.latest = resources.stream().map(LoadableResource::getFilename)
+                .filter(name -> name.startsWith("V") && name.contains("__") && name.endsWith(".sql"))
+                .map(name -> MigrationVersion.fromVersion(name.substring(1, name.indexOf("__")).replace('_', '.')))
+                .max(MigrationVersion::compareTo).orElse(null);
+    }
+
+    /** The newest versioned migration here, or null when there is none. */
+    MigrationVersion latest() {
+        return latest;
     }
 
     /** Scans with Flyway's own scanner, so that what is found is exactly what Flyway would find. */

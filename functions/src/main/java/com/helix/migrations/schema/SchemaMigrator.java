@@ -51,7 +51,7 @@ public final class SchemaMigrator {
             String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
             // Up to the latest, nothing is left pending; only a target version needs asking again.
             List<String> pending = targetVersion == null ? List.of() : pendingVersions(flyway.info());
-            return new SchemaReport(from, to, result.migrationsExecuted, pending);
+            return new SchemaReport(from, to, result.migrationsExecuted, pending, aheadOf(database, to));
         } catch (FlywayException e) {
             throw translate(database.name(), e);
         }
@@ -62,7 +62,7 @@ public final class SchemaMigrator {
         try {
             MigrationInfoService info = flyway(database, targetVersion).info();
             String current = version(info.current());
-            return new SchemaReport(current, current, 0, pendingVersions(info));
+            return new SchemaReport(current, current, 0, pendingVersions(info), aheadOf(database, current));
         } catch (FlywayException e) {
             throw translate(database.name(), e);
         }
@@ -84,7 +84,7 @@ public final class SchemaMigrator {
                 }
             }
             String current = version(info.current());
-            return new SchemaReport(current, current, 0, pendingVersions(info));
+            return new SchemaReport(current, current, 0, pendingVersions(info), aheadOf(database, current));
         } catch (FlywayException e) {
             throw translate(database.name(), e);
         }
@@ -114,6 +114,15 @@ public final class SchemaMigrator {
         // open on a second connection, and CREATE INDEX CONCURRENTLY waits for it until lock_timeout.
         configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         return configuration.load();
+    }
+
+    /** A warning when the database's version is newer than every migration this build knows. */
+    private List<String> aheadOf(Database database, String current) {
+        MigrationVersion latest = scanned.get(database.location()).latest();
+        if (current == null || latest == null || MigrationVersion.fromVersion(current).compareTo(latest) <= 0) {
+            return List.of();
+        }
+        return List.of("database is at version " + current + ", newer than the newest known migration (" + latest.getVersion() + ")");
     }
 
     private static List<String> pendingVersions(MigrationInfoService info) {

@@ -36,7 +36,8 @@ class FaultsIntegrationTest {
     static void fleet() {
         fleet = TestFleet.empty("fault_");
         fleet.builder.tenant("locked-uk", "Locked Ltd", "uk", "active", true)
-                .tenant("drift-eu", "Drift GmbH", "eu", "active", true);
+                .tenant("drift-eu", "Drift GmbH", "eu", "active", true)
+                .tenant("ahead-uk", "Ahead Ltd", "uk", "active", true);
         fleet.serveSecrets();
     }
 
@@ -97,5 +98,27 @@ class FaultsIntegrationTest {
                 .isExactlyInstanceOf(ValidationFailedException.class)
                 .hasMessageContaining("checksum mismatch");
         assertThat(fleet.history(db)).as("V5 not applied, V2 not re-run").containsExactly("1:true", "2:true", "3:true", "4:true");
+    }
+
+    @Test
+    void aDatabaseNewerThanTheKnownMigrations_isReportedWithAWarning_notFailedOrHidden(@TempDir Path dir) throws IOException {
+        Path tenant = Files.createDirectories(dir.resolve("tenant"));
+        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/tenant")).toList()) {
+            Files.copy(f, tenant.resolve(f.getFileName()));
+        }
+        Files.createDirectories(dir.resolve("central"));
+        Files.writeString(tenant.resolve("V6__invoices.sql"), "create table invoices (id int primary key);");
+        fleet.migrator(dir).run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
+
+        // An older build (the packaged migrations stop at 5) meets the database at 6.
+        DatabaseMigrator older = fleet.migrator();
+        MigrationOutcome migrate = older.run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
+        MigrationOutcome status = older.run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.STATUS, null));
+
+        assertThat(migrate.status()).isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
+        assertThat(migrate.warnings()).containsExactly("database is at version 6, newer than the newest known migration (5)");
+        assertThat(status.warnings()).isEqualTo(migrate.warnings());
+        assertThat(status.line()).contains("⚠ database is at version 6");
+        assertThat(fleet.history(fleet.builder.tenantDatabase("ahead-uk"))).hasSize(6);
     }
 }
