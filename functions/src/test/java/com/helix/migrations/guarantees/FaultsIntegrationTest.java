@@ -6,6 +6,7 @@ import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.exceptions.DatabaseBusyException;
+import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.ValidationFailedException;
 import com.helix.migrations.registry.Tier;
 import com.helix.migrations.support.NodeTools;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +39,8 @@ class FaultsIntegrationTest {
         fleet = TestFleet.empty("fault_");
         fleet.builder.tenant("locked-uk", "Locked Ltd", "uk", "active", true)
                 .tenant("drift-eu", "Drift GmbH", "eu", "active", true)
-                .tenant("ahead-uk", "Ahead Ltd", "uk", "active", true);
+                .tenant("ahead-uk", "Ahead Ltd", "uk", "active", true)
+                .tenant("killed-eu", "Killed GmbH", "eu", "active", true);
         fleet.serveSecrets();
     }
 
@@ -120,5 +123,44 @@ class FaultsIntegrationTest {
         assertThat(status.warnings()).isEqualTo(migrate.warnings());
         assertThat(status.line()).contains("⚠ database is at version 6");
         assertThat(fleet.history(fleet.builder.tenantDatabase("ahead-uk"))).hasSize(6);
+    }
+
+    @Test
+    void aBackendTerminatedMidMigration_isReportedRetryable_leavesNothingPartial_andARerunConverges(@TempDir Path dir) throws Exception {
+        Path tenant = Files.createDirectories(dir.resolve("tenant"));
+        Files.createDirectories(dir.resolve("central"));
+        Files.writeString(tenant.resolve("V1__accounts.sql"), "create table accounts (id int primary key); insert into accounts values (1), (2);");
+        Files.writeString(tenant.resolve("V2__slow_backfill.sql"),
+                "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n");
+        DatabaseMigrator migrator = fleet.migrator(dir);
+        String db = fleet.builder.tenantDatabase("killed-eu");
+
+        Thread killer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < 200; i++) {
+                List<String> killed = fleet.strings("postgres", "select pg_terminate_backend(pid)::text from pg_stat_activity "
+                        + "where datname = '" + db + "' and query like '%pg_sleep%' and pid <> pg_backend_pid()");
+                if (!killed.isEmpty()) {
+                    return;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null)))
+                .isExactlyInstanceOf(DatabaseUnavailableException.class)
+                .hasMessageStartingWith("Database unavailable: " + db + " (")
+                .satisfies(e -> assertThat(((DatabaseUnavailableException) e).retryable()).isTrue());
+        killer.join();
+
+        assertThat(fleet.history(db)).containsExactly("1:true");
+        assertThat(fleet.exists(db, "ledger")).as("V2 rolled back with its session").isFalse();
+        Files.writeString(tenant.resolve("V2__slow_backfill.sql"),
+                "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n".replace("30", "0"));
+        MigrationOutcome rerun = fleet.migrator(dir).run(new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null));
+        assertThat(rerun.toVersion()).isEqualTo("2");
+        assertThat(fleet.strings(db, "select count(*)::text from ledger")).containsExactly("2");
     }
 }
