@@ -4,7 +4,6 @@ import com.helix.migrations.core.Action;
 import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
-import com.helix.migrations.registry.Ids;
 import com.helix.migrations.registry.Target;
 import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.registry.Tier;
@@ -49,12 +48,6 @@ final class FleetMigration {
     }
 
     private static TargetQuery query(Tier tier, String productType, FleetOptionsMixin filters) {
-        if (filters.ids != null) {
-            filters.ids.forEach(id -> Ids.requireId("--ids", id));
-        }
-        if (filters.excludeIds != null) {
-            filters.excludeIds.forEach(id -> Ids.requireId("--exclude-ids", id));
-        }
         return new TargetQuery(tier, productType, filters.ids, filters.excludeIds, null, filters.jurisdiction, 1000, null);
     }
 

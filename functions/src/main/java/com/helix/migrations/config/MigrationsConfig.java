@@ -1,6 +1,7 @@
 package com.helix.migrations.config;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
+import com.helix.migrations.registry.Ids;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,6 @@ public record MigrationsConfig(
             "CENTRAL_DB_SECRET_ID", "AWS_REGION", "JURISDICTION_REGIONS", "SECRETS_FILE", "MIGRATIONS_DIR",
             "DB_CONNECT_TIMEOUT_SECONDS", "DB_LOCK_TIMEOUT_SECONDS", "DB_STATEMENT_TIMEOUT_SECONDS", "DB_SSL_MODE");
 
-    private static final Pattern JURISDICTION = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -80,7 +80,7 @@ public record MigrationsConfig(
                 continue;
             }
             String[] parts = entry.trim().split("=", -1);
-            if (parts.length != 2 || !JURISDICTION.matcher(parts[0].trim()).matches() || !REGION.matcher(parts[1].trim()).matches()) {
+            if (parts.length != 2 || !Ids.JURISDICTION.matcher(parts[0].trim()).matches() || !REGION.matcher(parts[1].trim()).matches()) {
                 throw new InvalidConfigurationException("JURISDICTION_REGIONS entry '" + entry.trim()
                         + "' is not jurisdiction=region (e.g. uk=eu-west-2)");
             }

@@ -89,9 +89,6 @@ final class Events {
         }
         String productType = text(event, "productType");
         String jurisdiction = text(event, "jurisdiction");
-        if (jurisdiction != null && !jurisdiction.matches("[a-z][a-z0-9-]{0,31}")) {
-            throw new InvalidRequestException("jurisdiction must be a jurisdiction such as uk or eu, not " + Ids.quote(jurisdiction));
-        }
         return new TargetPages.Request(Tier.parse(tier), productType == null ? null : Ids.requireProductType(productType),
                 ids(event, "ids"), ids(event, "excludeIds"), ids(event, "tenantIds"), jurisdiction,
                 integer(event, "pageSize"), text(event, "nextToken"));
@@ -238,7 +235,7 @@ final class Events {
         return node.asInt();
     }
 
-    /** A list of ids, each checked against the id pattern; null when absent. */
+    /** A list of strings; null when absent. Each is checked against the id pattern by TargetQuery. */
     private static List<String> ids(JsonNode event, String field) {
         JsonNode node = event.get(field);
         if (node == null || node.isNull()) {
@@ -255,7 +252,7 @@ final class Events {
             if (!id.isTextual()) {
                 throw new InvalidRequestException(field + " must hold strings, not " + id.getNodeType().name().toLowerCase());
             }
-            ids.add(Ids.requireId(field, id.asText()));
+            ids.add(id.asText());
         }
         return ids;
     }

@@ -13,6 +13,8 @@ public final class Ids {
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}");
     /** Product types name a migrations folder: lower case letters, digits and {@code _}; at most 63. */
     public static final Pattern PRODUCT_TYPE = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    /** Jurisdictions, as keys of JURISDICTION_REGIONS: {@code uk}, {@code eu}. */
+    public static final Pattern JURISDICTION = Pattern.compile("[a-z][a-z0-9-]{0,31}");
     /** Flyway versions: {@code 3}, {@code 3.1}, {@code 2024.01.15}. */
     public static final Pattern VERSION = Pattern.compile("\\d{1,18}(\\.\\d{1,18}){0,7}");
 
@@ -22,6 +24,13 @@ public final class Ids {
     public static String requireId(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
             throw new InvalidRequestException(field + " must match " + ID.pattern() + ", not " + quote(value));
+        }
+        return value;
+    }
+
+    public static String requireJurisdiction(String value) {
+        if (value == null || !JURISDICTION.matcher(value).matches()) {
+            throw new InvalidRequestException("jurisdiction must be a jurisdiction such as uk or eu, not " + quote(value));
         }
         return value;
     }

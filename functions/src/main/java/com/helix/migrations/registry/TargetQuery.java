@@ -17,10 +17,25 @@ import java.util.List;
 public record TargetQuery(Tier tier, String productType, List<String> ids, List<String> excludeIds,
                           List<String> tenantIds, String jurisdiction, int pageSize, Cursor after) {
 
+    /** Every filter is checked here, so no caller can list with a malformed one. */
     public TargetQuery {
-        ids = ids == null ? null : List.copyOf(ids);
-        excludeIds = excludeIds == null ? List.of() : List.copyOf(excludeIds);
-        tenantIds = tenantIds == null ? null : List.copyOf(tenantIds);
+        ids = checked("ids", ids);
+        excludeIds = excludeIds == null ? List.of() : checked("excludeIds", excludeIds);
+        tenantIds = checked("tenantIds", tenantIds);
+        if (productType != null) {
+            Ids.requireProductType(productType);
+        }
+        if (jurisdiction != null) {
+            Ids.requireJurisdiction(jurisdiction);
+        }
+    }
+
+    private static List<String> checked(String field, List<String> ids) {
+        if (ids == null) {
+            return null;
+        }
+        ids.forEach(id -> Ids.requireId(field, id));
+        return List.copyOf(ids);
     }
 
     public static TargetQuery all(Tier tier) {
