@@ -94,10 +94,6 @@ public record MigrationsConfig(
         return regions;
     }
 
-    public MigrationsConfig withDatabase(DatabaseSettings settings) {
-        return new MigrationsConfig(centralSecretId, homeRegion, jurisdictionRegions, secretsFile, migrationsDir, settings);
-    }
-
     private static String required(Map<String, String> env, String name) {
         String value = blankToNull(env.get(name));
         if (value == null) {

@@ -160,22 +160,6 @@ public final class CentralRegistry {
         }
     }
 
-    /** The product types that have at least one product row, active or not. */
-    public List<String> productTypes() {
-        List<String> types = new ArrayList<>();
-        try (Connection connection = central.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "select distinct product_type from tenant_products order by product_type");
-             ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                types.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw SqlFailures.central("list product types", e);
-        }
-        return types;
-    }
-
     private Target findOne(Tier tier, String sql, String id) {
         try (Connection connection = central.getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {

@@ -74,9 +74,4 @@ public final class MigrationSources {
         return classLoader.getResource(PACKAGED_ROOT + "/" + relative + "/") != null
                 || classLoader.getResource(PACKAGED_ROOT + "/" + relative) != null;
     }
-
-    /** Where the migrations come from, for messages. */
-    public String describe() {
-        return directory == null ? "packaged migrations" : directory.toString();
-    }
 }

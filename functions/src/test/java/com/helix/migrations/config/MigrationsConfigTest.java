@@ -67,4 +67,12 @@ class MigrationsConfigTest {
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage(message);
     }
+
+    @Test
+    void readme_documentsEveryVariableThisProjectReads() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        String table = readme.substring(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 5));
+
+        assertThat(MigrationsConfig.VARIABLES).allSatisfy(name -> assertThat(table).contains("| `" + name + "` |"));
+    }
 }
