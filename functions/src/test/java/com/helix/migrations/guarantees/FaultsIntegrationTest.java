@@ -40,7 +40,13 @@ class FaultsIntegrationTest {
         fleet.builder.tenant("locked-uk", "Locked Ltd", "uk", "active", true)
                 .tenant("drift-eu", "Drift GmbH", "eu", "active", true)
                 .tenant("ahead-uk", "Ahead Ltd", "uk", "active", true)
-                .tenant("killed-eu", "Killed GmbH", "eu", "active", true);
+                .tenant("killed-eu", "Killed GmbH", "eu", "active", true)
+                .tenant("slow-uk", "Slow Ltd", "uk", "active", true)
+                .tenant("ok-1-uk", "Fine One", "uk", "active", true)
+                .tenant("ok-2-eu", "Fine Two", "eu", "active", true)
+                .tenant("gone-uk", "Gone Ltd", "uk", "active", true);
+        // gone-uk's server refuses connections: its registry row points at a closed port.
+        fleet.builder.execute(fleet.builder.centralDatabase(), "update tenant_databases set port = 1 where tenant_id = 'gone-uk'");
         fleet.serveSecrets();
     }
 
@@ -162,5 +168,39 @@ class FaultsIntegrationTest {
         MigrationOutcome rerun = fleet.migrator(dir).run(new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null));
         assertThat(rerun.toVersion()).isEqualTo("2");
         assertThat(fleet.strings(db, "select count(*)::text from ledger")).containsExactly("2");
+    }
+
+    @Test
+    void aStatementPastStatementTimeout_failsThatMigration_andRollsItBack(@TempDir Path dir) throws IOException {
+        Path tenant = Files.createDirectories(dir.resolve("tenant"));
+        Files.createDirectories(dir.resolve("central"));
+        Files.writeString(tenant.resolve("V1__runaway.sql"), "create table t (id int);\nselect pg_sleep(5);\n");
+        Map<String, String> env = fleet.environment();
+        env.put("MIGRATIONS_DIR", dir.toString());
+        env.put("DB_STATEMENT_TIMEOUT_SECONDS", "1");
+        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+
+        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "slow-uk", Action.MIGRATE, null)))
+                .isExactlyInstanceOf(com.helix.migrations.exceptions.MigrationFailedException.class)
+                .hasMessage("Flyway migration failed: V1__runaway.sql: ERROR: canceling statement due to statement timeout");
+        assertThat(fleet.exists(fleet.builder.tenantDatabase("slow-uk"), "t")).isFalse();
+    }
+
+    @Test
+    void aDatabaseThatRefusesConnections_failsAlone_andTheRestOfTheFleetCompletes() {
+        DatabaseMigrator migrator = fleet.migrator();
+        var targets = migrator.registry().listAll(new com.helix.migrations.registry.TargetQuery(Tier.TENANT, null,
+                List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
+
+        var result = new com.helix.migrations.fleet.FleetRunner(migrator)
+                .run(targets, new com.helix.migrations.fleet.FleetOptions(2, null, Action.MIGRATE, null), o -> { });
+
+        var byId = new java.util.HashMap<String, MigrationOutcome>();
+        result.outcomes().forEach(o -> byId.put(o.id(), o));
+        assertThat(byId.get("gone-uk").error()).startsWith("Database unavailable: " + fleet.builder.tenantDatabase("gone-uk") + " (")
+                .contains("refused");
+        assertThat(byId.get("gone-uk").errorType()).isEqualTo("DatabaseUnavailableException");
+        assertThat(byId.get("ok-1-uk").toVersion()).isEqualTo("5");
+        assertThat(byId.get("ok-2-eu").toVersion()).isEqualTo("5");
     }
 }
