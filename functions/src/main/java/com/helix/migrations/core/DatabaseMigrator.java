@@ -52,16 +52,30 @@ public final class DatabaseMigrator {
 
     /** Runs one request; failures are thrown as the specific {@link MigrationsException}. */
     public MigrationOutcome run(MigrationRequest request) {
-        return run(resolve(request.tier(), request.id()), request.action(), request.targetVersion());
+        return run(request, null);
+    }
+
+    /**
+     * Runs one request within a deadline, such as a Lambda invocation's remaining time: refused with
+     * {@link com.helix.migrations.exceptions.OutOfTimeException} when too little is left to start,
+     * and no statement may outlive it. Null: no deadline.
+     */
+    public MigrationOutcome run(MigrationRequest request, java.time.Duration timeLeft) {
+        DatabaseSettings budgeted = TimeBudget.settings(settings, timeLeft);
+        return run(resolve(request.tier(), request.id()), request.action(), request.targetVersion(), budgeted);
     }
 
     /** Runs one action on a known target; failures are thrown. */
     public MigrationOutcome run(Target target, Action action, String targetVersion) {
+        return run(target, action, targetVersion, settings);
+    }
+
+    private MigrationOutcome run(Target target, Action action, String targetVersion, DatabaseSettings settings) {
         long started = System.nanoTime();
         if (action == Action.MIGRATE && !target.active()) {
             throw new TargetNotActiveException(target.tier().noun(), target.id(), target.status());
         }
-        SchemaMigrator.Database database = database(target);
+        SchemaMigrator.Database database = database(target, settings);
         SchemaReport report;
         try {
             report = switch (action) {
@@ -120,7 +134,7 @@ public final class DatabaseMigrator {
         return sources;
     }
 
-    private SchemaMigrator.Database database(Target target) {
+    private SchemaMigrator.Database database(Target target, DatabaseSettings settings) {
         String location = sources.locationFor(target.tier(), target.productType());
         DatabaseCredentials secret = target.tier() == Tier.CENTRAL
                 ? credentials.home(target.location().secretId())

@@ -24,7 +24,8 @@ public enum ErrorCode {
     DATABASE_BUSY(true),
     DATABASE_AUTHENTICATION_FAILED(false),
     MIGRATION_FAILED(false),
-    VALIDATION_FAILED(false);
+    VALIDATION_FAILED(false),
+    OUT_OF_TIME(true);
 
     private final boolean retryable;
 

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 
 /**
  * MigrateDatabase: one database, {@code {"tier","id","action","targetVersion"}} in, the outcome out.
@@ -37,7 +38,9 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         Events.handle(input, output, Events::migrationRequest, request -> {
-            MigrationOutcome outcome = migrator.run(request);
+            // A container's remaining time bounds what is started and how long any statement may run.
+            MigrationOutcome outcome = migrator.run(request,
+                    context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
             LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());
             return outcome;
         });
