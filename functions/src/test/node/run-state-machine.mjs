@@ -1,9 +1,10 @@
 // Runs a state machine definition with aws-local-stepfunctions and prints one JSON document:
 //   {status, output | error+cause, stats: {maxPayloadBytes, maxPayloadState, parentStates, parentRetries, impliedHistoryEvents}}
 // Usage: node run-state-machine.mjs <run.json>, where run.json holds
-//   {definition: path, substitutions: {Name: value}, input: {...}, localHandlers?: path, noWaits?: bool}
+//   {definition: path, substitutions: {Name: value}, input: {...}, localHandlers?: path, noWaits?: bool,
+//    payloadsFile?: path (every state's input and output, one JSON line each, for tests that search them)}
 // Lambda Task states call the real AWS SDK client; AWS_ENDPOINT_URL_LAMBDA points it at a local server.
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -63,6 +64,7 @@ const watching = (async () => {
     if (event.type === 'StateEntered' || event.type === 'StateExited') {
       measure(event.state.name, event.state.input);
       measure(event.state.name, event.state.output);
+      if (run.payloadsFile) appendFileSync(run.payloadsFile, JSON.stringify(event) + '\n');
     }
   }
 })();

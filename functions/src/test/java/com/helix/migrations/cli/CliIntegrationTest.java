@@ -200,6 +200,18 @@ class CliIntegrationTest {
     }
 
     @Test
+    @Order(11)
+    void noCommand_printsThePassword() {
+        StringBuilder all = new StringBuilder();
+        for (String[] args : List.of(new String[] {"central"}, new String[] {"tenants"}, new String[] {"products", "--output", "json"},
+                new String[] {"status"}, new String[] {"one", "--tenant", "initech-uk"}, new String[] {"tenants", "--dry-run", "--output", "json"})) {
+            CliRun run = CliRun.of(env, args);
+            all.append(run.out()).append(run.err());
+        }
+        assertThat(all.toString()).contains("acme-uk").doesNotContain(com.helix.migrations.support.EmbeddedServer.APP_PASSWORD);
+    }
+
+    @Test
     void badUsage_exitsTwoWithOneLine() throws IOException {
         Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"helix/central\": ");
         Path unreachable = dir.resolve("unreachable.json");

@@ -70,7 +70,7 @@ class MigrateFleetStateMachineIntegrationTest {
     }
 
     @Test
-    void fleet_failsNamingExactlyTheBrokenDatabase_andMigratesEveryOtherActiveOne() throws IOException {
+    void fleet_failsNamingExactlyTheBrokenDatabase_andMigratesEveryOtherActiveOne(@TempDir Path scratch) throws IOException {
         TestFleet fleet = fleet("sfn_");
         try (LambdaApiServer lambda = lambda(fleet.migrator())) {
             DatabaseMigrator setup = fleet.migrator();
@@ -82,7 +82,9 @@ class MigrateFleetStateMachineIntegrationTest {
                     && seen.merge("globex-eu", 1, Integer::sum) == 1
                     ? new DatabaseUnavailableException("tenant_globex_eu_shared (the database system is starting up)") : null);
 
-            NodeTools.Result result = run(lambda, StateMachineRun.substitutions(5, 10, 3), "{\"maxConcurrency\": 2}");
+            Path payloads = scratch.resolve("payloads.jsonl");
+            NodeTools.Result result = StateMachineRun.run(lambda, StateMachineRun.substitutions(5, 10, 3),
+                    Json.MAPPER.readTree("{\"maxConcurrency\": 2}"), Map.of("payloadsFile", payloads.toString()), Duration.ofMinutes(3));
 
             JsonNode out = result.json();
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
@@ -101,6 +103,9 @@ class MigrateFleetStateMachineIntegrationTest {
             assertThat(lambda.peakConcurrency("helix-migrate-database")).isEqualTo(2);
             assertThat(lambda.calls().stream().filter(c -> c.startsWith("helix-migrate-database") && c.contains("\"globex-eu\"")).count()).as("retried once").isEqualTo(2);
             assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2");
+            // Every state's input and output, every Lambda payload and the execution's result: no password.
+            String everything = Files.readString(payloads) + String.join("\n", lambda.calls()) + out + result.stderr();
+            assertThat(everything).contains("broken-uk").doesNotContain(com.helix.migrations.support.EmbeddedServer.APP_PASSWORD);
         } finally {
             fleet.close();
         }
