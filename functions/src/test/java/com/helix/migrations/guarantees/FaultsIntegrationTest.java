@@ -86,11 +86,7 @@ class FaultsIntegrationTest {
 
     @Test
     void aMigrationEditedAfterItWasApplied_failsValidateAndMigrate_andNothingReruns(@TempDir Path dir) throws IOException {
-        Path tenant = Files.createDirectories(dir.resolve("tenant"));
-        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/tenant")).toList()) {
-            Files.copy(f, tenant.resolve(f.getFileName()));
-        }
-        Files.createDirectories(dir.resolve("central"));
+        Path tenant = packagedTenantMigrationsIn(dir);
         DatabaseMigrator migrator = fleet.migrator(dir);
         String db = fleet.builder.tenantDatabase("drift-eu");
         migrator.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, "4"));
@@ -111,11 +107,7 @@ class FaultsIntegrationTest {
 
     @Test
     void aDatabaseNewerThanTheKnownMigrations_isReportedWithAWarning_notFailedOrHidden(@TempDir Path dir) throws IOException {
-        Path tenant = Files.createDirectories(dir.resolve("tenant"));
-        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/tenant")).toList()) {
-            Files.copy(f, tenant.resolve(f.getFileName()));
-        }
-        Files.createDirectories(dir.resolve("central"));
+        Path tenant = packagedTenantMigrationsIn(dir);
         Files.writeString(tenant.resolve("V6__invoices.sql"), "create table invoices (id int primary key);");
         fleet.migrator(dir).run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
 
@@ -202,5 +194,15 @@ class FaultsIntegrationTest {
         assertThat(byId.get("gone-uk").errorType()).isEqualTo("DatabaseUnavailableException");
         assertThat(byId.get("ok-1-uk").toVersion()).isEqualTo("5");
         assertThat(byId.get("ok-2-eu").toVersion()).isEqualTo("5");
+    }
+
+    /** A MIGRATIONS_DIR holding a copy of the packaged tenant migrations, to edit or extend. */
+    private static Path packagedTenantMigrationsIn(Path dir) throws IOException {
+        Path tenant = Files.createDirectories(dir.resolve("tenant"));
+        Files.createDirectories(dir.resolve("central"));
+        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/tenant")).toList()) {
+            Files.copy(f, tenant.resolve(f.getFileName()));
+        }
+        return tenant;
     }
 }
