@@ -35,12 +35,7 @@ class CliIntegrationTest {
     @BeforeAll
     static void fleet() {
         fleet = TestFleet.empty("cli_");
-        fleet.builder
-                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
-                .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
-                .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
-                .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
-                .product("globex-eu-kira", "globex-eu", "kira", "eu", "active", true)
+        fleet.core()
                 .tenant("umbrella-eu", "Umbrella", "eu", "active", true)
                 .tenant("initech-uk", "Initech", "uk", "suspended", true)
                 .tenant("hooli-uk", "Hooli", "uk", "active", false);

@@ -39,12 +39,7 @@ class MigrateFleetStateMachineIntegrationTest {
     /** uk and eu tenants with kira and ledger products; one broken, one suspended, one not provisioned. */
     private static TestFleet fleet(String prefix) {
         TestFleet fleet = TestFleet.empty(prefix);
-        fleet.builder
-                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
-                .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
-                .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
-                .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
-                .product("globex-eu-kira", "globex-eu", "kira", "eu", "active", true)
+        fleet.core()
                 .tenant("umbrella-eu", "Umbrella", "eu", "active", true)
                 .product("umbrella-eu-ledger", "umbrella-eu", "ledger", "eu", "active", true)
                 .tenant("wayne-uk", "Wayne Foods", "uk", "active", true)

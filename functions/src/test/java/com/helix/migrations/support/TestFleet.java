@@ -50,12 +50,7 @@ public final class TestFleet implements AutoCloseable {
      */
     public static TestFleet standard(String prefix) {
         TestFleet fleet = empty(prefix);
-        fleet.builder
-                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
-                .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
-                .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
-                .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
-                .product("globex-eu-kira", "globex-eu", "kira", "eu", "active", true)
+        fleet.core()
                 .tenant("initech-uk", "Initech", "uk", "suspended", true)
                 .tenant("hooli-uk", "Hooli", "uk", "active", false)
                 .product("hooli-uk-kira", "hooli-uk", "kira", "uk", "active", false)
@@ -63,6 +58,19 @@ public final class TestFleet implements AutoCloseable {
                 .tenant("stark-us", "Stark Industries", "us", "active", true);
         fleet.serveSecrets();
         return fleet;
+    }
+
+    /**
+     * The tenants most tests start from: Acme Corp (uk) with kira and ledger databases, Globex GmbH
+     * (eu) with a kira database. Returns the builder to add more.
+     */
+    public FleetBuilder core() {
+        return builder
+                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
+                .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
+                .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
+                .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
+                .product("globex-eu-kira", "globex-eu", "kira", "eu", "active", true);
     }
 
     /** Re-serves the builder's secrets from the Secrets Manager fake (call after adding targets). */
