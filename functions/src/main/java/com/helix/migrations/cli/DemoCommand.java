@@ -75,19 +75,18 @@ final class DemoCommand implements Callable<Integer> {
             List<DemoPlatform.DemoTenant> platform = DemoPlatform.tenants(tenants);
             DemoPlatform.build(fleet, platform);
             fleet.writeSecretsFile(secrets);
+            // A fresh migrator: the secrets file now lists every database.
+            DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
             if (withFailure) {
                 DemoPlatform.DemoTenant broken = platform.get(1);
                 // At version 1, with a table that V2 creates made by hand: V2 fails as on a hand-edited database.
-                DatabaseMigrator early = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
-                early.run(new MigrationRequest(Tier.TENANT, broken.id(), Action.MIGRATE, "1"));
+                migrator.run(new MigrationRequest(Tier.TENANT, broken.id(), Action.MIGRATE, "1"));
                 fleet.execute(fleet.tenantDatabase(broken.id()), "create table audit_events (id int)");
                 cli.out().println("Broke tenant " + broken.name() + " (" + broken.id() + "): at version 1, with an audit_events table made by hand");
             }
             cli.out().println("Platform: " + platform.size() + " tenants in uk and eu (one suspended, one not provisioned)");
             cli.out().println();
 
-            // A fresh migrator: the secrets file now lists every database.
-            DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
             migration = new FleetMigration(migrator, report);
             FleetOptionsMixin all = new FleetOptionsMixin();
             migration.tier(Tier.TENANT, null, all, options);
