@@ -37,8 +37,7 @@ public final class Bench {
     static final Path JAR = ROOT.resolve("functions/target/helix-migrations.jar");
     static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     /** Extra JVM options for the CLI runs only, e.g. a flight recording: {@code BENCH_CLI_JAVA_OPTIONS}. */
-    static final List<String> CLI_JAVA_OPTIONS = System.getenv().getOrDefault("BENCH_CLI_JAVA_OPTIONS", "").isBlank()
-            ? List.of() : List.of(System.getenv("BENCH_CLI_JAVA_OPTIONS").trim().split("\\s+"));
+    static final List<String> CLI_JAVA_OPTIONS = words(System.getenv().getOrDefault("BENCH_CLI_JAVA_OPTIONS", ""));
 
     private final DatabaseServer server;
     private final Path work;
@@ -284,6 +283,10 @@ public final class Bench {
         } catch (IOException e) {
             return "unknown machine";
         }
+    }
+
+    private static List<String> words(String text) {
+        return text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
     }
 
     private static Map<String, String> options(String[] args) {
