@@ -140,7 +140,7 @@ public final class DatabaseMigrator {
                 ? credentials.home(target.location().secretId())
                 : credentials.forJurisdiction(target.jurisdiction(), target.location().secretId());
         DataSource dataSource = DataSources.postgres(target.location(), secret, settings);
-        return new SchemaMigrator.Database(target.location().databaseName(), dataSource, location);
+        return new SchemaMigrator.Database(target.location().databaseName(), dataSource, location, settings.lockTimeout());
     }
 
     private Central central() {

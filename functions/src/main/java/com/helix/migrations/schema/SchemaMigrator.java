@@ -1,6 +1,7 @@
 package com.helix.migrations.schema;
 
 import com.helix.migrations.db.SqlFailures;
+import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.exceptions.ValidationFailedException;
@@ -17,6 +18,7 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +40,9 @@ public final class SchemaMigrator {
      * @param name       the database name, for messages
      * @param dataSource connections with the session settings and credentials
      * @param location   the Flyway location of its tier's migrations
+     * @param lockWait   how long to wait for another run's migration lock on this database
      */
-    public record Database(String name, javax.sql.DataSource dataSource, String location) {
+    public record Database(String name, javax.sql.DataSource dataSource, String location, Duration lockWait) {
     }
 
     /** Applies pending migrations, up to {@code targetVersion} when given. */
@@ -108,6 +111,8 @@ public final class SchemaMigrator {
                 .failOnMissingLocations(true)
                 .cleanDisabled(true)
                 .validateOnMigrate(true)
+                // Flyway polls for its lock once a second: wait as long as for any other lock (0: for ever).
+                .lockRetryCount(database.lockWait().isZero() ? -1 : (int) Math.max(1, database.lockWait().toSeconds()))
                 .target(targetVersion == null ? MigrationVersion.LATEST : MigrationVersion.fromVersion(targetVersion))
                 .loggers("slf4j");
         // A session-level advisory lock: with the default transactional one, Flyway keeps a transaction
@@ -140,6 +145,9 @@ public final class SchemaMigrator {
                     .filter(line -> line.startsWith("Migration ") || line.startsWith("Detected "))
                     .collect(Collectors.joining("; "));
             return new ValidationFailedException(problems.isEmpty() ? firstLine(e.getMessage()) : problems, e);
+        }
+        if (e.getMessage() != null && e.getMessage().contains("attempting to acquire PostgreSQL advisory lock")) {
+            return new DatabaseBusyException(database + ": another run is migrating it (its migration lock stayed taken)", e);
         }
         String script = e instanceof FlywayMigrateException failed && failed.getMigration() != null
                 ? failed.getMigration().getScript() + ": " : "";

@@ -44,7 +44,8 @@ class FaultsIntegrationTest {
                 .tenant("slow-uk", "Slow Ltd", "uk", "active", true)
                 .tenant("ok-1-uk", "Fine One", "uk", "active", true)
                 .tenant("ok-2-eu", "Fine Two", "eu", "active", true)
-                .tenant("gone-uk", "Gone Ltd", "uk", "active", true);
+                .tenant("gone-uk", "Gone Ltd", "uk", "active", true)
+                .tenant("twice-eu", "Twice GmbH", "eu", "active", true);
         // gone-uk's server refuses connections: its registry row points at a closed port.
         fleet.builder.execute(fleet.builder.centralDatabase(), "update tenant_databases set port = 1 where tenant_id = 'gone-uk'");
         fleet.serveSecrets();
@@ -82,6 +83,36 @@ class FaultsIntegrationTest {
         assertThat(rerun.fromVersion()).isEqualTo("3");
         assertThat(rerun.toVersion()).isEqualTo("5");
         assertThat(fleet.strings(db, "select email || '=' || status from users")).containsExactly("kept@locked.example=active");
+    }
+
+    @Test
+    void aSecondRunMeetingTheFirstsMigrationLock_waitsOnlyTheLockTimeout_isRetryable_andAppliesNothingTwice(@TempDir Path dir) throws Exception {
+        Path tenant = packagedTenantMigrationsIn(dir);
+        Files.writeString(tenant.resolve("V6__slow_backfill.sql"), "select pg_sleep(4);");
+        Map<String, String> env = fleet.environment();
+        env.put("MIGRATIONS_DIR", dir.toString());
+        env.put("DB_LOCK_TIMEOUT_SECONDS", "1");
+        DatabaseMigrator first = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        DatabaseMigrator second = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        String db = fleet.builder.tenantDatabase("twice-eu");
+        first.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, "5"));
+
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> first.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)));
+        while (fleet.strings(db, "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'").isEmpty()) {
+            Thread.sleep(20);
+        }
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> second.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)))
+                .isExactlyInstanceOf(DatabaseBusyException.class)
+                .hasMessage("Flyway migration failed: " + db + ": another run is migrating it (its migration lock stayed taken)");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("gave up after the lock timeout, not Flyway's 50 s")
+                .isLessThan(java.time.Duration.ofSeconds(4));
+
+        assertThat(running.get().toVersion()).isEqualTo("6");
+        assertThat(second.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)).status())
+                .isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
+        assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
     }
 
     @Test
