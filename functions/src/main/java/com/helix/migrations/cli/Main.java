@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * {@code java -jar helix-migrations.jar <command>}. Exit codes: 0 all good; 1 a database failed (or
- * {@code status --check} found pending migrations); 2 bad usage or configuration, said in one line.
+ * {@code java -jar helix-migrations.jar <command>}. Exit codes: 0 all good; 1 a database failed,
+ * {@code status --check} found pending migrations, or something needed was unreachable (worth trying
+ * again); 2 bad usage or configuration, said in one line.
  */
 public final class Main {
     public static final int OK = 0;
@@ -41,7 +42,7 @@ public final class Main {
                 .setExecutionExceptionHandler((e, command, parsed) -> {
                     if (e instanceof MigrationsException known) {
                         err.println("error: " + known.getMessage());
-                        return USAGE;
+                        return known.retryable() ? FAILED : USAGE;
                     }
                     throw e;
                 });

@@ -78,6 +78,16 @@ public final class TestFleet implements AutoCloseable {
         SecretsManagerFake.serve(builder.secrets());
     }
 
+    /** Re-serves the secrets with the central database's at another address (a proxy a test can cut, a name a certificate holds). */
+    public void serveSecretsWithCentralAt(String host, int port) {
+        Map<String, Map<String, Object>> secrets = new HashMap<>(builder.secrets());
+        Map<String, Object> central = new HashMap<>(secrets.get(FleetBuilder.CENTRAL_SECRET_ID));
+        central.put("host", host);
+        central.put("port", port);
+        secrets.put(FleetBuilder.CENTRAL_SECRET_ID, central);
+        SecretsManagerFake.serve(secrets);
+    }
+
     /** The environment the functions would be given, with secrets from Secrets Manager. */
     public Map<String, String> environment() {
         Map<String, String> env = new HashMap<>();

@@ -1,0 +1,164 @@
+package com.helix.migrations.guarantees;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.helix.migrations.cli.Main;
+import com.helix.migrations.core.Action;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.handler.ListTargetsFunction;
+import com.helix.migrations.handler.MigrateDatabaseFunction;
+import com.helix.migrations.handler.SummarizeFunction;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.registry.Tier;
+import com.helix.migrations.support.EmbeddedServer;
+import com.helix.migrations.support.LambdaApiServer;
+import com.helix.migrations.support.StateMachineRun;
+import com.helix.migrations.support.TcpProxy;
+import com.helix.migrations.support.TestFleet;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Needs: the embedded PostgreSQL, the Secrets Manager fake, Node 22 and aws-local-stepfunctions.
+ * The central database is reached through a TCP hop that the test cuts in the middle of a fleet run:
+ * what was migrated stays migrated, nothing is half-done, the run says why it stopped, and a re-run
+ * once central is back converges with every migration applied once.
+ */
+class CentralLostIntegrationTest {
+    private static final List<String> TENANTS = List.of("acme-uk", "globex-eu", "lost-1-uk", "lost-2-eu", "lost-3-uk", "lost-4-eu");
+
+    private static TestFleet fleet(String prefix, TcpProxy proxy) {
+        TestFleet fleet = TestFleet.empty(prefix);
+        fleet.core()
+                .tenant("lost-1-uk", "Lost One", "uk", "active", true)
+                .tenant("lost-2-eu", "Lost Two", "eu", "active", true)
+                .tenant("lost-3-uk", "Lost Three", "uk", "active", true)
+                .tenant("lost-4-eu", "Lost Four", "eu", "active", true);
+        fleet.serveSecretsWithCentralAt(fleet.server.host(), proxy.port());
+        // Every tenant at V3 with a customer's row, which must survive whatever happens next.
+        DatabaseMigrator setup = fleet.migrator();
+        for (String tenant : TENANTS) {
+            setup.run(new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, "3"));
+            fleet.builder.execute(fleet.builder.tenantDatabase(tenant), "insert into users (email) values ('kept@" + tenant + ".example')");
+        }
+        return fleet;
+    }
+
+    @Test
+    void stateMachine_centralLostAfterTheFirstPage_failsSayingSo_andARerunConverges() throws Exception {
+        TestFleet fleet;
+        try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
+            fleet = fleet("lostsfn_", proxy);
+            try (LambdaApiServer lambda = lambda(fleet)) {
+                // Page size 2: central goes away while the first page is being summarised.
+                lambda.intercept(call -> {
+                    if (call.startsWith("helix-summarize")) {
+                        proxy.cut();
+                    }
+                    return null;
+                });
+
+                JsonNode out = StateMachineRun.run(lambda, StateMachineRun.substitutions(1, 100, 2), Json.MAPPER.readTree("{}"),
+                        Map.of(), Duration.ofMinutes(3)).json();
+
+                assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
+                assertThat(out.get("error").asText()).isEqualTo("ListTargetsFailed");
+                assertThat(out.get("cause").asText()).contains("Database unavailable: central database");
+                List<String> migrated = TENANTS.stream().filter(t -> fleet.appliedVersions(fleet.builder.tenantDatabase(t)).size() == 5).toList();
+                assertThat(migrated).as("the first page").hasSize(2);
+                for (String tenant : TENANTS) {
+                    String db = fleet.builder.tenantDatabase(tenant);
+                    assertThat(fleet.history(db)).as(tenant).isIn(List.of("1:true", "2:true", "3:true"),
+                            List.of("1:true", "2:true", "3:true", "4:true", "5:true"));
+                    assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
+                }
+                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).as("products never started").isEmpty();
+
+                proxy.restore();
+                lambda.reset();
+                JsonNode again = StateMachineRun.run(lambda, StateMachineRun.substitutions(1, 100, 2), Json.MAPPER.readTree("{}"),
+                        Map.of(), Duration.ofMinutes(3)).json();
+
+                assertThat(again.get("status").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
+                assertThat(again.get("output").get("message").asText()).isEqualTo("Migration complete: 9 succeeded, 0 failed");
+                for (String tenant : TENANTS) {
+                    String db = fleet.builder.tenantDatabase(tenant);
+                    assertThat(fleet.history(db)).as(tenant).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+                    assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
+                }
+                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
+            } finally {
+                fleet.close();
+            }
+        }
+    }
+
+    @Test
+    void cli_listsOnceUpFront_soCentralLostMidRunStopsNothing_andTheNextTierSaysWhy() throws Exception {
+        TestFleet fleet;
+        try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
+            fleet = fleet("lostcli_", proxy);
+            try {
+                Map<String, String> env = fleet.environment();
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                // Central goes away as soon as the first database is reported.
+                OutputStream cutOnFirstOutcome = new OutputStream() {
+                    private final StringBuilder seen = new StringBuilder();
+
+                    @Override
+                    public void write(int b) {
+                        out.write(b);
+                        seen.append((char) b);
+                        if (seen.indexOf("[TenantMigrator]") >= 0 && seen.indexOf("acme-uk") >= 0) {
+                            proxy.cut();
+                        }
+                    }
+                };
+                int exit = Main.run(new String[] {"tenants", "--concurrency", "1"}, env,
+                        new PrintStream(cutOnFirstOutcome, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+                String output = out.toString(StandardCharsets.UTF_8);
+                assertThat(exit).as(output + err).isZero();
+                assertThat(output).contains("Migration complete: 6 succeeded, 0 failed");
+                for (String tenant : TENANTS) {
+                    assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant))).as(tenant).endsWith("5");
+                }
+
+                ByteArrayOutputStream productsErr = new ByteArrayOutputStream();
+                int products = Main.run(new String[] {"products"}, env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(productsErr, true, StandardCharsets.UTF_8));
+                String productsError = productsErr.toString(StandardCharsets.UTF_8);
+                assertThat(products).as(productsError).isEqualTo(Main.FAILED);
+                assertThat(productsError.lines().toList()).hasSize(1).first().asString()
+                        .startsWith("error: Database unavailable: central database");
+                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).isEmpty();
+
+                proxy.restore();
+                assertThat(Main.run(new String[] {"products"}, env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isZero();
+                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
+            } finally {
+                fleet.close();
+            }
+        }
+    }
+
+    private static LambdaApiServer lambda(TestFleet fleet) {
+        Map<String, RequestStreamHandler> functions = Map.of(
+                "helix-migrate-database", new MigrateDatabaseFunction(fleet.migrator()),
+                "helix-list-targets", new ListTargetsFunction(fleet.migrator()),
+                "helix-summarize", new SummarizeFunction());
+        return new LambdaApiServer(functions);
+    }
+}
