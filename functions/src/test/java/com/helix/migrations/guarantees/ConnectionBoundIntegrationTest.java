@@ -9,21 +9,27 @@ import com.helix.migrations.registry.Tier;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Needs: the embedded PostgreSQL. A fleet at concurrency 20 never holds more connections than it
- * runs databases at once (plus the central registry's), sampled from pg_stat_activity throughout.
+ * Needs: the embedded PostgreSQL. 500 databases at concurrency 20: the fleet never holds more
+ * connections than it runs databases at once (plus the central registry's), sampled from
+ * pg_stat_activity throughout; and the heap live after a collection stays flat from the first 100
+ * databases to the last, so nothing is kept per database beyond its small result.
  */
 class ConnectionBoundIntegrationTest {
-    static final int DATABASES = 200;
+    static final int DATABASES = 500;
     static final int CONCURRENCY = 20;
+    static final long FLAT_HEAP_BYTES = 24L * 1024 * 1024;
 
     @Test
-    void connectionsNeverExceedConcurrencyPlusOne() throws Exception {
+    void connectionsNeverExceedConcurrencyPlusOne_andMemoryStaysFlat() throws Exception {
         TestFleet fleet = TestFleet.empty("conn_");
         try {
             for (int i = 0; i < DATABASES; i++) {
@@ -41,16 +47,32 @@ class ConnectionBoundIntegrationTest {
                     peak.accumulateAndGet(open, Math::max);
                 }
             });
+            // The heap in use after a full collection, each time another 100 databases are done.
+            AtomicInteger done = new AtomicInteger();
+            List<Long> liveHeap = new CopyOnWriteArrayList<>();
 
-            var result = new FleetRunner(migrator).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), o -> { });
+            var result = new FleetRunner(migrator).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
+                if (done.incrementAndGet() % 100 == 0) {
+                    liveHeap.add(liveHeapBytes());
+                }
+            });
             running.set(false);
             sampler.join();
 
             assertThat(result.outcomes()).hasSize(DATABASES).allSatisfy(o -> assertThat(o.toVersion()).isEqualTo("5"));
-            System.out.printf("connection bound: %d databases at concurrency %d, peak %d connections%n", DATABASES, CONCURRENCY, peak.get());
+            System.out.printf("connection bound: %d databases at concurrency %d, peak %d connections; live heap MB at each 100: %s%n",
+                    DATABASES, CONCURRENCY, peak.get(), liveHeap.stream().map(b -> b / (1024 * 1024)).toList());
             assertThat(peak.get()).isPositive().isLessThanOrEqualTo(CONCURRENCY + 1);
+            assertThat(liveHeap).hasSize(DATABASES / 100);
+            assertThat(liveHeap.stream().mapToLong(Long::longValue).max().orElseThrow() - liveHeap.getFirst())
+                    .as("live heap growth from 100 to %d databases", DATABASES).isLessThan(FLAT_HEAP_BYTES);
         } finally {
             fleet.close();
         }
+    }
+
+    private static long liveHeapBytes() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }
