@@ -1,5 +1,6 @@
 package com.helix.migrations.config;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,8 +16,16 @@ import java.time.Duration;
  *                         backfill hold its locks until the function is killed.
  * @param sslMode          the PostgreSQL driver's {@code sslmode}. Default {@code prefer}; use
  *                         {@code verify-full} against RDS.
+ * @param sslRootCert      the certificate authorities {@code verify-ca} and {@code verify-full} trust
+ *                         (a PEM file). Null: the Amazon RDS bundle shipped in the jar.
  */
-public record DatabaseSettings(Duration connectTimeout, Duration lockTimeout, Duration statementTimeout, String sslMode) {
+public record DatabaseSettings(Duration connectTimeout, Duration lockTimeout, Duration statementTimeout, String sslMode,
+                               Path sslRootCert) {
     public static final DatabaseSettings DEFAULTS =
-            new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "prefer");
+            new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "prefer", null);
+
+    /** The same settings with other lock and statement timeouts. */
+    public DatabaseSettings withTimeouts(Duration lockTimeout, Duration statementTimeout) {
+        return new DatabaseSettings(connectTimeout, lockTimeout, statementTimeout, sslMode, sslRootCert);
+    }
 }

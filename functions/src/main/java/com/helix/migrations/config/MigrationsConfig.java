@@ -40,7 +40,7 @@ public record MigrationsConfig(
     /** Every variable this project reads; the README's table lists the same. */
     public static final Set<String> VARIABLES = Set.of(
             "CENTRAL_DB_SECRET_ID", "AWS_REGION", "JURISDICTION_REGIONS", "SECRETS_FILE", "MIGRATIONS_DIR",
-            "DB_CONNECT_TIMEOUT_SECONDS", "DB_LOCK_TIMEOUT_SECONDS", "DB_STATEMENT_TIMEOUT_SECONDS", "DB_SSL_MODE");
+            "DB_CONNECT_TIMEOUT_SECONDS", "DB_LOCK_TIMEOUT_SECONDS", "DB_STATEMENT_TIMEOUT_SECONDS", "DB_SSL_MODE", "DB_SSL_ROOT_CERT");
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
@@ -67,7 +67,8 @@ public record MigrationsConfig(
                 seconds(env, "DB_CONNECT_TIMEOUT_SECONDS", defaults.connectTimeout(), 1),
                 seconds(env, "DB_LOCK_TIMEOUT_SECONDS", defaults.lockTimeout(), 0),
                 seconds(env, "DB_STATEMENT_TIMEOUT_SECONDS", defaults.statementTimeout(), 0),
-                sslMode);
+                sslMode,
+                optionalPath(env, "DB_SSL_ROOT_CERT", false));
         return new MigrationsConfig(centralSecretId, homeRegion, regions, secretsFile,
                 optionalPath(env, "MIGRATIONS_DIR", true), database);
     }

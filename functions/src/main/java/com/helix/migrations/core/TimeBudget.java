@@ -29,8 +29,7 @@ final class TimeBudget {
             throw new OutOfTimeException(timeLeft, MINIMUM);
         }
         Duration cap = timeLeft.minus(MARGIN);
-        return new DatabaseSettings(configured.connectTimeout(), capped(configured.lockTimeout(), cap),
-                capped(configured.statementTimeout(), cap), configured.sslMode());
+        return configured.withTimeouts(capped(configured.lockTimeout(), cap), capped(configured.statementTimeout(), cap));
     }
 
     /** Zero means "no timeout" to PostgreSQL; under a deadline it becomes the cap. */

@@ -35,6 +35,9 @@ public final class DataSources {
         ds.setLoginTimeout(Math.toIntExact(settings.connectTimeout().toSeconds()));
         ds.setTcpKeepAlive(true);
         ds.setSslMode(settings.sslMode());
+        if (settings.sslMode().startsWith("verify-")) {
+            ds.setSslRootCert((settings.sslRootCert() != null ? settings.sslRootCert() : RdsCaBundle.file()).toString());
+        }
         ds.setOptions("-c lock_timeout=" + settings.lockTimeout().toMillis()
                 + " -c statement_timeout=" + settings.statementTimeout().toMillis());
         return ds;

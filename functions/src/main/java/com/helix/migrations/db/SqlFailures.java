@@ -2,6 +2,7 @@ package com.helix.migrations.db;
 
 import com.helix.migrations.exceptions.DatabaseAuthenticationException;
 import com.helix.migrations.exceptions.DatabaseBusyException;
+import com.helix.migrations.exceptions.DatabaseTlsException;
 import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.MigrationsException;
 
@@ -27,6 +28,9 @@ public final class SqlFailures {
         if (state == null) {
             return null;
         }
+        if (state.startsWith("08") && tlsRefused(e)) {
+            return new DatabaseTlsException(database + " (" + firstLine(e) + ")", e);
+        }
         if (state.startsWith("08") || UNAVAILABLE.contains(state)) {
             return new DatabaseUnavailableException(database + " (" + firstLine(e) + ")", e);
         }
@@ -37,6 +41,17 @@ public final class SqlFailures {
             return new DatabaseBusyException(detail, e);
         }
         return null;
+    }
+
+    /** The driver gave up on TLS: a handshake failure, a host name the certificate does not name, or no TLS offered. */
+    private static boolean tlsRefused(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        String message = String.valueOf(e.getMessage());
+        return message.contains("could not be verified by hostnameverifier") || message.contains("does not support SSL");
     }
 
     /** A failure while reading the central registry. */

@@ -23,6 +23,7 @@ public enum ErrorCode {
     DATABASE_UNAVAILABLE(true),
     DATABASE_BUSY(true),
     DATABASE_AUTHENTICATION_FAILED(false),
+    DATABASE_TLS_FAILED(false),
     MIGRATION_FAILED(false),
     VALIDATION_FAILED(false),
     OUT_OF_TIME(true);

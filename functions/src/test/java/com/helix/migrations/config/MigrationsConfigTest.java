@@ -30,7 +30,7 @@ class MigrationsConfigTest {
         assertThat(config.homeRegion()).isEqualTo("eu-west-2");
         assertThat(config.secretsFile()).isNull();
         assertThat(config.migrationsDir()).isNull();
-        assertThat(config.database()).isEqualTo(new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "prefer"));
+        assertThat(config.database()).isEqualTo(new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "prefer", null));
     }
 
     @Test
@@ -42,7 +42,7 @@ class MigrationsConfigTest {
         env.put("DB_SSL_MODE", "verify-full");
 
         assertThat(MigrationsConfig.fromEnvironment(env).database())
-                .isEqualTo(new DatabaseSettings(Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(840), "verify-full"));
+                .isEqualTo(new DatabaseSettings(Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(840), "verify-full", null));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -58,6 +58,7 @@ class MigrationsConfigTest {
             "DB_LOCK_TIMEOUT_SECONDS|-1|Invalid configuration: DB_LOCK_TIMEOUT_SECONDS must be a whole number of seconds from 0 to 86400, not '-1'",
             "DB_CONNECT_TIMEOUT_SECONDS|abc|Invalid configuration: DB_CONNECT_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 86400, not 'abc'",
             "DB_SSL_MODE|sometimes|Invalid configuration: DB_SSL_MODE must be one of allow, disable, prefer, require, verify-ca, verify-full, not 'sometimes'",
+            "DB_SSL_ROOT_CERT|/no/such/ca.pem|Invalid configuration: DB_SSL_ROOT_CERT is not a readable file: /no/such/ca.pem",
     })
     void fromEnvironment_refusesWithOneLineNamingTheVariable(String name, String value, String message) {
         Map<String, String> env = minimal();
