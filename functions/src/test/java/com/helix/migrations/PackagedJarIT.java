@@ -33,7 +33,8 @@ class PackagedJarIT {
             }
             assertThat(count).isEqualTo(3);
             for (String migration : List.of("migrations/central/V1__central_registry.sql", "migrations/tenant/V5__audit_events_actor_index.sql",
-                    "migrations/product/kira/V1__matters_and_documents.sql", "migrations/product/ledger/V1__accounts_and_entries.sql")) {
+                    "migrations/product/kira/V1__matters_and_documents.sql", "migrations/product/ledger/V1__accounts_and_entries.sql",
+                    "tls/rds-ca-bundle.pem")) {
                 assertThat(zip.getEntry(migration)).as(migration).isNotNull();
             }
             String plugins = new String(zip.getInputStream(zip.getEntry("META-INF/services/org.flywaydb.core.extensibility.Plugin"))
