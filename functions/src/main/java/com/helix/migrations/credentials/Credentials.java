@@ -6,25 +6,40 @@ import com.helix.migrations.exceptions.UnknownJurisdictionException;
 import com.helix.migrations.json.Json;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where credentials come from. A target's secret is read only from the region of its jurisdiction
  * ({@code JURISDICTION_REGIONS}); a jurisdiction without one is refused, whichever store is used.
- * Parsed secrets are cached for the life of the container (or CLI run); {@link #forget} drops one
- * after the database has rejected it, so a rotated password is picked up on the next try.
+ * Parsed secrets are cached for the life of the container (or CLI run), the most recently used
+ * {@value #CAPACITY} of them, so a warm container that has served a whole fleet does not hold every
+ * tenant's password; {@link #forget} drops one after the database has rejected it, so a rotated
+ * password is picked up on the next try.
  */
 public final class Credentials {
+    static final int CAPACITY = 1000;
+
     private final SecretStore store;
     private final Map<String, String> jurisdictionRegions;
     private final String homeRegion;
-    private final Map<String, DatabaseCredentials> cache = new ConcurrentHashMap<>();
+    private final Map<String, DatabaseCredentials> cache;
 
     public Credentials(SecretStore store, Map<String, String> jurisdictionRegions, String homeRegion) {
+        this(store, jurisdictionRegions, homeRegion, CAPACITY);
+    }
+
+    Credentials(SecretStore store, Map<String, String> jurisdictionRegions, String homeRegion, int capacity) {
         this.store = store;
         this.jurisdictionRegions = Map.copyOf(jurisdictionRegions);
         this.homeRegion = homeRegion;
+        this.cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, DatabaseCredentials> eldest) {
+                return size() > capacity;
+            }
+        });
     }
 
     /** The region a jurisdiction's data and secrets live in. */
@@ -57,11 +72,21 @@ public final class Credentials {
     }
 
     public void forget(String secretId) {
-        cache.keySet().removeIf(key -> key.endsWith("\u0000" + secretId));
+        synchronized (cache) {
+            cache.keySet().removeIf(key -> key.endsWith("\u0000" + secretId));
+        }
     }
 
     private DatabaseCredentials get(String region, String secretId) {
-        return cache.computeIfAbsent(region + "\u0000" + secretId, key -> parse(secretId, store.secretString(region, secretId)));
+        String key = region + "\u0000" + secretId;
+        DatabaseCredentials cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        // Fetched outside the lock: other databases' workers are not held up by this request.
+        DatabaseCredentials fetched = parse(secretId, store.secretString(region, secretId));
+        cache.put(key, fetched);
+        return fetched;
     }
 
     static DatabaseCredentials parse(String secretId, String secretString) {
