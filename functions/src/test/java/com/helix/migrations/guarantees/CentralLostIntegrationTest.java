@@ -104,6 +104,31 @@ class CentralLostIntegrationTest {
     }
 
     @Test
+    void stateMachine_centralDownAtTheStart_startsNothing_andSaysWhy() throws Exception {
+        TestFleet fleet;
+        try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
+            fleet = fleet("downsfn_", proxy);
+            try (LambdaApiServer lambda = lambda(fleet)) {
+                proxy.cut();
+
+                JsonNode out = StateMachineRun.run(lambda, StateMachineRun.substitutions(2, 100, 2), Json.MAPPER.readTree("{}"),
+                        Map.of(), Duration.ofMinutes(3)).json();
+
+                assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
+                assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
+                assertThat(out.get("cause").asText()).contains("Database unavailable: " + fleet.builder.centralDatabase() + " (Connection to");
+                assertThat(lambda.calls()).as("retried, then nothing else").hasSize(4)
+                        .allSatisfy(call -> assertThat(call).startsWith("helix-migrate-database {\"tier\":\"central\"}"));
+                for (String tenant : TENANTS) {
+                    assertThat(fleet.history(fleet.builder.tenantDatabase(tenant))).as(tenant).containsExactly("1:true", "2:true", "3:true");
+                }
+            } finally {
+                fleet.close();
+            }
+        }
+    }
+
+    @Test
     void cli_listsOnceUpFront_soCentralLostMidRunStopsNothing_andTheNextTierSaysWhy() throws Exception {
         TestFleet fleet;
         try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
