@@ -16,6 +16,7 @@ import com.helix.migrations.support.LambdaApiServer;
 import com.helix.migrations.support.StateMachineRun;
 import com.helix.migrations.support.TcpProxy;
 import com.helix.migrations.support.TestFleet;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -37,6 +38,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CentralLostIntegrationTest {
     private static final List<String> TENANTS = List.of("acme-uk", "globex-eu", "lost-1-uk", "lost-2-eu", "lost-3-uk", "lost-4-eu");
 
+    private final TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port());
+    private TestFleet fleet;
+
+    @AfterEach
+    void close() {
+        proxy.close();
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    /** The tenants at V3, each with a customer's row, and central reached through the proxy. */
     private static TestFleet fleet(String prefix, TcpProxy proxy) {
         TestFleet fleet = TestFleet.empty(prefix);
         fleet.core()
@@ -56,127 +69,117 @@ class CentralLostIntegrationTest {
 
     @Test
     void stateMachine_centralLostAfterTheFirstPage_failsSayingSo_andARerunConverges() throws Exception {
-        TestFleet fleet;
-        try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
-            fleet = fleet("lostsfn_", proxy);
-            try (LambdaApiServer lambda = lambda(fleet)) {
-                // Page size 2: central goes away while the first page is being summarised.
-                lambda.intercept(call -> {
-                    if (call.startsWith("helix-summarize")) {
-                        proxy.cut();
-                    }
-                    return null;
-                });
-
-                JsonNode out = StateMachineRun.run(lambda, StateMachineRun.substitutions(1, 100, 2), Json.MAPPER.readTree("{}"),
-                        Map.of(), Duration.ofMinutes(3)).json();
-
-                assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
-                assertThat(out.get("error").asText()).isEqualTo("ListTargetsFailed");
-                assertThat(out.get("cause").asText()).contains("Database unavailable: central database");
-                List<String> migrated = TENANTS.stream().filter(t -> fleet.appliedVersions(fleet.builder.tenantDatabase(t)).size() == 5).toList();
-                assertThat(migrated).as("the first page").hasSize(2);
-                for (String tenant : TENANTS) {
-                    String db = fleet.builder.tenantDatabase(tenant);
-                    assertThat(fleet.history(db)).as(tenant).isIn(List.of("1:true", "2:true", "3:true"),
-                            List.of("1:true", "2:true", "3:true", "4:true", "5:true"));
-                    assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
+        fleet = fleet("lostsfn_", proxy);
+        try (LambdaApiServer lambda = lambda(fleet)) {
+            // Page size 2: central goes away while the first page is being summarised.
+            lambda.intercept(call -> {
+                if (call.startsWith("helix-summarize")) {
+                    proxy.cut();
                 }
-                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).as("products never started").isEmpty();
+                return null;
+            });
 
-                proxy.restore();
-                lambda.reset();
-                JsonNode again = StateMachineRun.run(lambda, StateMachineRun.substitutions(1, 100, 2), Json.MAPPER.readTree("{}"),
-                        Map.of(), Duration.ofMinutes(3)).json();
+            JsonNode out = run(lambda, 1);
 
-                assertThat(again.get("status").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
-                assertThat(again.get("output").get("message").asText()).isEqualTo("Migration complete: 9 succeeded, 0 failed");
-                for (String tenant : TENANTS) {
-                    String db = fleet.builder.tenantDatabase(tenant);
-                    assertThat(fleet.history(db)).as(tenant).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
-                    assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
-                }
-                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
-            } finally {
-                fleet.close();
+            assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
+            assertThat(out.get("error").asText()).isEqualTo("ListTargetsFailed");
+            assertThat(out.get("cause").asText()).contains("Database unavailable: central database");
+            List<String> migrated = TENANTS.stream().filter(t -> fleet.appliedVersions(fleet.builder.tenantDatabase(t)).size() == 5).toList();
+            assertThat(migrated).as("the first page").hasSize(2);
+            for (String tenant : TENANTS) {
+                String db = fleet.builder.tenantDatabase(tenant);
+                assertThat(fleet.history(db)).as(tenant).isIn(List.of("1:true", "2:true", "3:true"),
+                        List.of("1:true", "2:true", "3:true", "4:true", "5:true"));
+                assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
             }
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).as("products never started").isEmpty();
+
+            proxy.restore();
+            lambda.reset();
+            JsonNode again = run(lambda, 1);
+
+            assertThat(again.get("status").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
+            assertThat(again.get("output").get("message").asText()).isEqualTo("Migration complete: 9 succeeded, 0 failed");
+            for (String tenant : TENANTS) {
+                String db = fleet.builder.tenantDatabase(tenant);
+                assertThat(fleet.history(db)).as(tenant).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+                assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
+            }
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
         }
     }
 
     @Test
     void stateMachine_centralDownAtTheStart_startsNothing_andSaysWhy() throws Exception {
-        TestFleet fleet;
-        try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
-            fleet = fleet("downsfn_", proxy);
-            try (LambdaApiServer lambda = lambda(fleet)) {
-                proxy.cut();
+        fleet = fleet("downsfn_", proxy);
+        try (LambdaApiServer lambda = lambda(fleet)) {
+            proxy.cut();
 
-                JsonNode out = StateMachineRun.run(lambda, StateMachineRun.substitutions(2, 100, 2), Json.MAPPER.readTree("{}"),
-                        Map.of(), Duration.ofMinutes(3)).json();
+            JsonNode out = run(lambda, 2);
 
-                assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
-                assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
-                assertThat(out.get("cause").asText()).contains("Database unavailable: " + fleet.builder.centralDatabase() + " (Connection to");
-                assertThat(lambda.calls()).as("retried, then nothing else").hasSize(4)
-                        .allSatisfy(call -> assertThat(call).startsWith("helix-migrate-database {\"tier\":\"central\"}"));
-                for (String tenant : TENANTS) {
-                    assertThat(fleet.history(fleet.builder.tenantDatabase(tenant))).as(tenant).containsExactly("1:true", "2:true", "3:true");
-                }
-            } finally {
-                fleet.close();
+            assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
+            assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
+            assertThat(out.get("cause").asText()).contains("Database unavailable: " + fleet.builder.centralDatabase() + " (Connection to");
+            assertThat(lambda.calls()).as("retried, then nothing else").hasSize(4)
+                    .allSatisfy(call -> assertThat(call).startsWith("helix-migrate-database {\"tier\":\"central\"}"));
+            for (String tenant : TENANTS) {
+                assertThat(fleet.history(fleet.builder.tenantDatabase(tenant))).as(tenant).containsExactly("1:true", "2:true", "3:true");
             }
         }
     }
 
     @Test
     void cli_listsOnceUpFront_soCentralLostMidRunStopsNothing_andTheNextTierSaysWhy() throws Exception {
-        TestFleet fleet;
-        try (TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port())) {
-            fleet = fleet("lostcli_", proxy);
-            try {
-                Map<String, String> env = fleet.environment();
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                ByteArrayOutputStream err = new ByteArrayOutputStream();
-                // Central goes away as soon as the first database is reported.
-                OutputStream cutOnFirstOutcome = new OutputStream() {
-                    private final StringBuilder seen = new StringBuilder();
+        fleet = fleet("lostcli_", proxy);
+        Map<String, String> env = fleet.environment();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // Central goes away as soon as the first database is reported.
+        OutputStream cutOnFirstOutcome = new OutputStream() {
+            private final StringBuilder seen = new StringBuilder();
 
-                    @Override
-                    public void write(int b) {
-                        out.write(b);
-                        seen.append((char) b);
-                        if (seen.indexOf("[TenantMigrator]") >= 0 && seen.indexOf("acme-uk") >= 0) {
-                            proxy.cut();
-                        }
-                    }
-                };
-                int exit = Main.run(new String[] {"tenants", "--concurrency", "1"}, env,
-                        new PrintStream(cutOnFirstOutcome, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-
-                String output = out.toString(StandardCharsets.UTF_8);
-                assertThat(exit).as(output + err).isZero();
-                assertThat(output).contains("Migration complete: 6 succeeded, 0 failed");
-                for (String tenant : TENANTS) {
-                    assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant))).as(tenant).endsWith("5");
+            @Override
+            public void write(int b) {
+                out.write(b);
+                seen.append((char) b);
+                if (seen.indexOf("[TenantMigrator]") >= 0 && seen.indexOf("acme-uk") >= 0) {
+                    proxy.cut();
                 }
-
-                ByteArrayOutputStream productsErr = new ByteArrayOutputStream();
-                int products = Main.run(new String[] {"products"}, env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        new PrintStream(productsErr, true, StandardCharsets.UTF_8));
-                String productsError = productsErr.toString(StandardCharsets.UTF_8);
-                assertThat(products).as(productsError).isEqualTo(Main.FAILED);
-                assertThat(productsError.lines().toList()).hasSize(1).first().asString()
-                        .startsWith("error: Database unavailable: central database");
-                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).isEmpty();
-
-                proxy.restore();
-                assertThat(Main.run(new String[] {"products"}, env, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))).isZero();
-                assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
-            } finally {
-                fleet.close();
             }
+        };
+        int exit = Main.run(new String[] {"tenants", "--concurrency", "1"}, env,
+                new PrintStream(cutOnFirstOutcome, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        String output = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(output + err).isZero();
+        assertThat(output).contains("Migration complete: 6 succeeded, 0 failed");
+        for (String tenant : TENANTS) {
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant))).as(tenant).endsWith("5");
         }
+
+        ByteArrayOutputStream productsErr = new ByteArrayOutputStream();
+        int products = products(env, productsErr);
+        String productsError = productsErr.toString(StandardCharsets.UTF_8);
+        assertThat(products).as(productsError).isEqualTo(Main.FAILED);
+        assertThat(productsError.lines().toList()).hasSize(1).first().asString()
+                .startsWith("error: Database unavailable: central database");
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).isEmpty();
+
+        proxy.restore();
+        assertThat(products(env, new ByteArrayOutputStream())).isZero();
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
+    }
+
+    /** {@code products}, its output dropped; returns the exit code. */
+    private static int products(Map<String, String> env, ByteArrayOutputStream err) {
+        return Main.run(new String[] {"products"}, env, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** One execution over the whole fleet, two databases a page. */
+    private static JsonNode run(LambdaApiServer lambda, int maxConcurrency) {
+        return StateMachineRun.run(lambda, StateMachineRun.substitutions(maxConcurrency, 100, 2), Json.MAPPER.createObjectNode(),
+                Map.of(), Duration.ofMinutes(3)).json();
     }
 
     private static LambdaApiServer lambda(TestFleet fleet) {
