@@ -53,7 +53,7 @@ final class OneCommand implements Callable<Integer> {
                 ? new MigrationRequest(Tier.TENANT, which.tenant, Action.parse(action), target)
                 : new MigrationRequest(Tier.PRODUCT, which.product, Action.parse(action), target);
         DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
-        // Not found, not provisioned, central unreachable: bad input or configuration, exit 2.
+        // Not found, not provisioned: exit 2; central unreachable: exit 1, worth trying again (Main).
         Target found = migrator.resolve(request.tier(), request.id());
         // From here on a failure is this database's, reported as its outcome: exit 1.
         MigrationOutcome outcome = migrator.attempt(found, request.action(), request.targetVersion());
