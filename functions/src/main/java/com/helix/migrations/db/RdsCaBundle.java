@@ -14,7 +14,7 @@ import java.nio.file.StandardCopyOption;
  * process, on first use.
  */
 public final class RdsCaBundle {
-    public static final String RESOURCE = "tls/rds-ca-bundle.pem";
+    private static final String RESOURCE = "tls/rds-ca-bundle.pem";
 
     private RdsCaBundle() {
     }

@@ -73,6 +73,12 @@ public final class TcpProxy implements AutoCloseable {
                 Socket server = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(server);
+                if (socket.isClosed()) {
+                    // cut() ran while this connection was being accepted: it is cut too.
+                    closeQuietly(client);
+                    closeQuietly(server);
+                    return;
+                }
                 pump(client, server);
                 pump(server, client);
             } catch (IOException e) {
