@@ -16,6 +16,7 @@ export function handlers(run) {
   let calls = 0;
   const central = async () => ({ tier: 'central', id: 'central', name: 'central', status: 'up_to_date', toVersion: '2' });
   return {
+    CheckMigrations: async () => ({ sets: [] }),
     MigrateCentral: central,
     ListTargets: async (input) => {
       const list = targets[input.tier].filter((t) => !input.productType || t.productType === input.productType);

@@ -31,7 +31,7 @@ class PackagedJarIT {
                 assertThat(zip.getEntry(handlers.group(1).replace('.', '/') + ".class")).as(handlers.group(1)).isNotNull();
                 count++;
             }
-            assertThat(count).isEqualTo(3);
+            assertThat(count).isEqualTo(4);
             for (String migration : List.of("migrations/central/V1__central_registry.sql", "migrations/tenant/V5__audit_events_actor_index.sql",
                     "migrations/product/kira/V1__matters_and_documents.sql", "migrations/product/ledger/V1__accounts_and_entries.sql",
                     "tls/rds-ca-bundle.pem")) {

@@ -2,6 +2,7 @@ package com.helix.migrations.cli;
 
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;
@@ -20,9 +21,8 @@ final class ConnectionOptions {
             description = "Where secrets come from: aws (Secrets Manager) or file:PATH, a JSON object of secret id to secret JSON (env SECRETS_FILE). Default: file when SECRETS_FILE is set, else aws.")
     String secrets;
 
-    @Option(names = "--migrations", paramLabel = "DIR",
-            description = "Read migrations from DIR/{central,tenant,product/<type>} instead of the packaged ones (env MIGRATIONS_DIR).")
-    String migrations;
+    @Mixin
+    MigrationsOption migrations;
 
     @Option(names = "--jurisdiction-regions", paramLabel = "LIST",
             description = "Jurisdiction to region, e.g. uk=eu-west-2,eu=eu-central-1 (env JURISDICTION_REGIONS).")
@@ -35,7 +35,7 @@ final class ConnectionOptions {
     MigrationsConfig config(Map<String, String> env) {
         Map<String, String> merged = new HashMap<>(env);
         put(merged, "CENTRAL_DB_SECRET_ID", centralSecretId);
-        put(merged, "MIGRATIONS_DIR", migrations);
+        migrations.putInto(merged);
         put(merged, "JURISDICTION_REGIONS", jurisdictionRegions);
         put(merged, "AWS_REGION", region);
         if (secrets != null) {

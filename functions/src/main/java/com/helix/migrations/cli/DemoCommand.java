@@ -11,10 +11,8 @@ import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.fleet.FleetOptions;
-import com.helix.migrations.fleet.FleetRunner;
+import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
-import com.helix.migrations.registry.Target;
-import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.registry.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +65,9 @@ final class DemoCommand implements Callable<Integer> {
                     "JURISDICTION_REGIONS", "uk=eu-west-2,eu=eu-central-1",
                     "SECRETS_FILE", secrets.toString(),
                     "DB_SSL_MODE", "disable");
-            Report report = new Report(cli.out(), false, Terminal.interactive(cli.env()));
-            FleetMigration migration = new FleetMigration(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env)), report);
-            migration.central(options);
+            Report report = new Report(cli.out(), false, Terminal.interactive(cli.env()), MigrationOutcome::line);
+            new FleetRun(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env)))
+                    .run(List.of(FleetRun.Scope.central()), options, report);
 
             List<DemoPlatform.DemoTenant> platform = DemoPlatform.tenants(tenants);
             DemoPlatform.build(fleet, platform);
@@ -87,19 +84,14 @@ final class DemoCommand implements Callable<Integer> {
             cli.out().println("Platform: " + platform.size() + " tenants in uk and eu (one suspended, one not provisioned)");
             cli.out().println();
 
-            migration = new FleetMigration(migrator, report);
-            FleetOptionsMixin all = new FleetOptionsMixin();
-            migration.tier(Tier.TENANT, null, all, options);
-            migration.tier(Tier.PRODUCT, null, all, options);
+            FleetRun run = new FleetRun(migrator);
+            List<FleetRun.Scope> fleetScopes = List.of(FleetRun.Scope.all(Tier.TENANT), FleetRun.Scope.all(Tier.PRODUCT));
+            run.run(fleetScopes, options, report);
             FleetSummary summary = report.finish();
 
             cli.out().println();
-            List<Target> targets = new ArrayList<>(migrator.registry().listAll(TargetQuery.all(Tier.TENANT)));
-            targets.addAll(migrator.registry().listAll(TargetQuery.all(Tier.PRODUCT)));
-            List<MigrationOutcome> status = new FleetRunner(migrator)
-                    .run(targets, new FleetOptions(concurrency, null, Action.STATUS, null), outcome -> { }).outcomes();
-            StatusCommand.print(cli.out(), status);
-            return FleetMigration.exitCode(summary);
+            StatusTable.print(cli.out(), run.run(fleetScopes, new FleetOptions(concurrency, null, Action.STATUS, null), outcome -> { }));
+            return Report.exitCode(summary);
         } finally {
             deleteRecursively(work);
         }

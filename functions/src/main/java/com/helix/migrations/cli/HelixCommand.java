@@ -11,11 +11,11 @@ import picocli.CommandLine.Spec;
         description = "Keeps the central, tenant and product databases on the latest schema.",
         subcommands = {
                 TierCommand.Central.class, TierCommand.Tenants.class, TierCommand.Products.class,
-                OneCommand.class, StatusCommand.class, StartCommand.class, DemoCommand.class},
+                OneCommand.class, StatusCommand.class, RepairCommand.class, ConfigCommand.class, StartCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:all good",
-                "1:a database failed, or status --check found pending migrations",
+                "1:a database failed or was blocked, status --check found pending migrations, or something needed was unreachable (try again)",
                 "2:bad usage or configuration"})
 final class HelixCommand implements Runnable {
     final Cli cli;
@@ -29,6 +29,6 @@ final class HelixCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required (central, tenants, products, one, status, start, demo)");
+        throw new ParameterException(spec.commandLine(), "a command is required (central, tenants, products, one, status, repair, config, start, demo)");
     }
 }

@@ -4,6 +4,8 @@ import com.helix.migrations.core.Action;
 import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.fleet.FleetOptions;
+import com.helix.migrations.fleet.FleetRunner;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.registry.Target;
 import com.helix.migrations.registry.Tier;
@@ -13,6 +15,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code one --tenant ID} / {@code one --product-id ID}: the original library's migrateOne. */
@@ -36,15 +39,16 @@ final class OneCommand implements Callable<Integer> {
         String product;
     }
 
-    @Option(names = "--action", paramLabel = "migrate|status|validate", defaultValue = "migrate",
-            description = "migrate (default), status (pending migrations, changes nothing) or validate.")
+    @Option(names = "--action", paramLabel = "migrate|status|validate|repair", defaultValue = "migrate",
+            description = "migrate (default); status (pending, or blocked, changes nothing); validate (fails where migrate would refuse);"
+                    + " repair (as flyway repair: removes failed rows, marks removed migrations deleted, aligns checksums).")
     String action;
 
-    @Option(names = "--target", paramLabel = "VERSION", description = "Migrate no further than this version.")
+    @Option(names = "--target", paramLabel = "VERSION", description = "Migrate no further than this version (3, 2.1 or 2_1).")
     String target;
 
     @Option(names = "--output", paramLabel = "text|json", defaultValue = "text", description = "text (default) or json.")
-    FleetOptionsMixin.Output output;
+    RunOptions.Output output;
 
     @Override
     public Integer call() {
@@ -56,8 +60,10 @@ final class OneCommand implements Callable<Integer> {
         // Not found, not provisioned: exit 2; central unreachable: exit 1, worth trying again (Main).
         Target found = migrator.resolve(request.tier(), request.id());
         // From here on a failure is this database's, reported as its outcome: exit 1.
-        MigrationOutcome outcome = migrator.attempt(found, request.action(), request.targetVersion());
-        if (output == FleetOptionsMixin.Output.json) {
+        MigrationOutcome outcome = new FleetRunner(migrator::run)
+                .run(List.of(found), new FleetOptions(1, null, request.action(), request.targetVersion()), o -> { })
+                .outcomes().get(0);
+        if (output == RunOptions.Output.json) {
             cli.out().println(Json.MAPPER.valueToTree(outcome).toPrettyString());
         } else {
             cli.out().println("[" + outcome.tier().migrator() + "] " + outcome.line());

@@ -1,7 +1,9 @@
 package com.helix.migrations.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.registry.Tier;
@@ -9,63 +11,89 @@ import com.helix.migrations.registry.Tier;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What a fleet run prints: the original library's lines ({@code [TenantMigrator] ✓ Migrated tenant: …}),
  * a live progress line when standard output is a terminal, the failures again at the end; or, with
  * {@code --output json}, one JSON document and nothing else on standard output.
  */
-final class Report {
+final class Report implements FleetRun.Listener {
     static final int FAILURES_SHOWN = 5;
 
     private final PrintStream out;
     private final boolean json;
     private final boolean progress;
+    private final Function<MigrationOutcome, String> lineOf;
     private final List<MigrationOutcome> results = new ArrayList<>();
     private final FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
-    private FleetSummary.Builder tierSummary = new FleetSummary.Builder(0);
-    private int tiers;
+    private FleetSummary.Builder scopeSummary = new FleetSummary.Builder(0);
+    private int scopes;
     private Tier tier;
     private int expected;
     private int done;
     private boolean progressShown;
 
-    Report(PrintStream out, boolean json, boolean progress) {
+    /**
+     * @param lineOf how one database's outcome is written (the original library's line by default)
+     */
+    Report(PrintStream out, boolean json, boolean progress, Function<MigrationOutcome, String> lineOf) {
         this.out = out;
         this.json = json;
         this.progress = progress && !json;
+        this.lineOf = lineOf;
     }
 
-    synchronized void starting(Tier tier, String what) {
-        this.tier = tier;
-        tiers++;
-        tierSummary = new FleetSummary.Builder(0);
-        line("Starting " + what + "...");
+    /** The report a command prints to its standard output, as its flags ask. */
+    static Report of(Cli cli, RunOptions run) {
+        return new Report(cli.out(), run.json(), Terminal.interactive(cli.env()), MigrationOutcome::line);
     }
 
-    synchronized void found(int count, String what) {
+    @Override
+    public synchronized void starting(FleetRun.Scope scope, Action action) {
+        this.tier = scope.tier();
+        scopes++;
+        scopeSummary = new FleetSummary.Builder(0);
+        String what = switch (scope.tier()) {
+            case CENTRAL -> "the central database";
+            case TENANT -> "all tenant databases";
+            case PRODUCT -> scope.productType() == null ? "all product databases" : "all " + scope.productType() + " product databases";
+        };
+        line("Starting " + verb(action) + " for " + what + "...");
+    }
+
+    @Override
+    public synchronized void found(FleetRun.Scope scope, int count, Action action) {
         expected = count;
         done = 0;
-        line("Found " + count + " " + what);
+        String noun = scope.tier() == Tier.TENANT ? "tenants" : "products";
+        String purpose = switch (action) {
+            case MIGRATE -> " to migrate";
+            case REPAIR -> " to repair";
+            case STATUS, VALIDATE -> " to check";
+        };
+        line("Found " + count + " active " + noun + purpose);
     }
 
-    synchronized void outcome(MigrationOutcome outcome) {
+    @Override
+    public synchronized void outcome(MigrationOutcome outcome) {
         results.add(outcome);
         summary.add(outcome);
-        tierSummary.add(outcome);
+        scopeSummary.add(outcome);
         done++;
-        line(outcome.line());
+        line(lineOf.apply(outcome));
         showProgress();
     }
 
     /** Closes one tier: how many were not started (failure limit), and its {@code Migration complete} line. */
-    synchronized void tierDone(int notStarted) {
+    @Override
+    public synchronized void scopeDone(FleetRun.Scope scope, int notStarted) {
         summary.skipped(notStarted);
-        tierSummary.skipped(notStarted);
+        scopeSummary.skipped(notStarted);
         if (notStarted > 0) {
             line("Failure limit reached: " + notStarted + " databases not started");
         }
-        line(tierSummary.build().message());
+        line(scopeSummary.build().message());
     }
 
     /** Prints the closing lines (or the JSON document) and returns the summary. */
@@ -75,23 +103,34 @@ final class Report {
             ObjectNode document = Json.MAPPER.valueToTree(result);
             document.set("results", Json.MAPPER.valueToTree(results));
             out.println(document.toPrettyString());
-            return result;
-        }
-        if (tiers > 1) {
-            tier = null;
-            line("All tiers: " + result.succeeded() + " succeeded, " + result.failedCount() + " failed"
-                    + (result.skipped() > 0 ? ", " + result.skipped() + " not started" : ""));
-        }
-        if (result.anyFailed()) {
-            out.println();
-            out.println("Failed databases:");
-            result.failed().stream().limit(FAILURES_SHOWN).forEach(f ->
-                    out.println("  ✗ " + f.tier() + " " + f.name() + " (" + f.id() + "): " + f.error()));
-            if (result.failedCount() > FAILURES_SHOWN) {
-                out.println("  and " + (result.failedCount() - FAILURES_SHOWN) + " more");
-            }
+        } else {
+            printClosingLines(result);
         }
         return result;
+    }
+
+    /** A run's exit code: 1 when a database failed, was blocked or was not started. */
+    static int exitCode(FleetSummary summary) {
+        return summary.anyFailed() || summary.blocked() > 0 || summary.skipped() > 0 ? Main.FAILED : Main.OK;
+    }
+
+    private void printClosingLines(FleetSummary result) {
+        if (scopes > 1) {
+            tier = null;
+            line("All tiers: " + result.succeeded() + " succeeded, " + result.failedCount() + " failed"
+                    + (result.blocked() > 0 ? ", " + result.blocked() + " blocked" : "")
+                    + (result.skipped() > 0 ? ", " + result.skipped() + " not started" : ""));
+        }
+        if (!result.failed().isEmpty()) {
+            out.println();
+            out.println(result.blocked() > 0 ? "Failed or blocked databases:" : "Failed databases:");
+            result.failed().stream().limit(FAILURES_SHOWN).forEach(f ->
+                    out.println("  ✗ " + f.tier() + " " + f.name() + " (" + f.id() + "): " + f.error()));
+            int unnamed = result.failedCount() + result.blocked() - FAILURES_SHOWN;
+            if (unnamed > 0) {
+                out.println("  and " + unnamed + " more");
+            }
+        }
     }
 
     /** A line for people; nothing in JSON mode. */
@@ -101,6 +140,14 @@ final class Report {
         }
         clearProgress();
         out.println(tier == null ? text : "[" + tier.migrator() + "] " + text);
+    }
+
+    private static String verb(Action action) {
+        return switch (action) {
+            case MIGRATE -> "migration";
+            case REPAIR -> "repair";
+            case STATUS, VALIDATE -> "dry run";
+        };
     }
 
     private void showProgress() {

@@ -1,14 +1,17 @@
 package com.helix.migrations.cli;
 
+import com.helix.migrations.core.Action;
 import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
+import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.registry.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code central}, {@code tenants}, {@code products}: one tier's databases, fanned out in this process. */
@@ -20,36 +23,54 @@ abstract class TierCommand implements Callable<Integer> {
     ConnectionOptions connection;
 
     @Mixin
-    FleetOptionsMixin fleet;
+    RunOptions run;
+
+    @Mixin
+    FilterOptions filters;
+
+    @Option(names = "--dry-run", description = "List what is pending, or blocked, per database; change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--target", paramLabel = "VERSION", description = "Migrate no further than this version (3, 2.1 or 2_1).")
+    String target;
+
+    @Option(names = "--max-failures", paramLabel = "N",
+            description = "Start no new database after N failures (default: carry on to the end).")
+    Integer maxFailures;
 
     @Override
     public Integer call() {
         Cli cli = parent.cli;
-        FleetOptions options = fleet.options();
+        FleetOptions options = new FleetOptions(run.concurrency, maxFailures, dryRun ? Action.STATUS : Action.MIGRATE, target);
+        FleetRun.Scope scope = scope();
         DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
-        Report report = new Report(cli.out(), fleet.output == FleetOptionsMixin.Output.json, Terminal.interactive(cli.env()));
-        run(new FleetMigration(migrator, report), options);
-        return FleetMigration.exitCode(report.finish());
+        Report report = Report.of(cli, run);
+        new FleetRun(migrator).run(List.of(scope), options, report);
+        return Report.exitCode(report.finish());
     }
 
-    abstract void run(FleetMigration migration, FleetOptions options);
+    abstract FleetRun.Scope scope();
+
+    FleetRun.Scope scope(Tier tier, String productType) {
+        return new FleetRun.Scope(tier, productType, filters.ids, filters.excludeIds, filters.jurisdiction);
+    }
 
     @Command(name = "central", mixinStandardHelpOptions = true, description = "Migrate the central database.")
     static final class Central extends TierCommand {
         @Override
-        void run(FleetMigration migration, FleetOptions options) {
-            if (fleet.ids != null || fleet.excludeIds != null || fleet.jurisdiction != null || fleet.maxFailures != null) {
+        FleetRun.Scope scope() {
+            if (filters.any() || maxFailures != null) {
                 throw new InvalidRequestException("central takes no --ids, --exclude-ids, --jurisdiction or --max-failures");
             }
-            migration.central(options);
+            return FleetRun.Scope.central();
         }
     }
 
     @Command(name = "tenants", mixinStandardHelpOptions = true, description = "Migrate every active tenant database.")
     static final class Tenants extends TierCommand {
         @Override
-        void run(FleetMigration migration, FleetOptions options) {
-            migration.tier(Tier.TENANT, null, fleet, options);
+        FleetRun.Scope scope() {
+            return scope(Tier.TENANT, null);
         }
     }
 
@@ -59,8 +80,8 @@ abstract class TierCommand implements Callable<Integer> {
         String productType;
 
         @Override
-        void run(FleetMigration migration, FleetOptions options) {
-            migration.tier(Tier.PRODUCT, productType, fleet, options);
+        FleetRun.Scope scope() {
+            return scope(Tier.PRODUCT, productType);
         }
     }
 }

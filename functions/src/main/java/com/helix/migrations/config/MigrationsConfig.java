@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  *                            {@code DIR/{central,tenant,product/<type>}} instead of the packaged ones.
  *                            Null when unset.
  * @param database            session timeouts and TLS ({@code DB_*}).
+ * @param flywayEnvironment   the {@code FLYWAY_*} variables: Flyway's own settings, for every tier.
  */
 public record MigrationsConfig(
         String centralSecretId,
@@ -35,18 +37,23 @@ public record MigrationsConfig(
         Map<String, String> jurisdictionRegions,
         Path secretsFile,
         Path migrationsDir,
-        DatabaseSettings database) {
+        DatabaseSettings database,
+        Map<String, String> flywayEnvironment) {
 
     /** Every variable this project reads; the README's table lists the same. */
     public static final Set<String> VARIABLES = Set.of(
             "CENTRAL_DB_SECRET_ID", "AWS_REGION", "JURISDICTION_REGIONS", "SECRETS_FILE", "MIGRATIONS_DIR",
             "DB_CONNECT_TIMEOUT_SECONDS", "DB_LOCK_TIMEOUT_SECONDS", "DB_STATEMENT_TIMEOUT_SECONDS", "DB_SSL_MODE", "DB_SSL_ROOT_CERT");
 
+    /** Flyway's own variables ({@code FLYWAY_OUT_OF_ORDER}, {@code FLYWAY_PLACEHOLDERS_X}), passed to Flyway for every tier. */
+    public static final String FLYWAY_PREFIX = "FLYWAY_";
+
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
     private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     public MigrationsConfig {
         jurisdictionRegions = Map.copyOf(jurisdictionRegions);
+        flywayEnvironment = Map.copyOf(flywayEnvironment);
     }
 
     /** Reads and checks the variables; the first problem found is the exception's message. */
@@ -70,7 +77,23 @@ public record MigrationsConfig(
                 sslMode,
                 optionalPath(env, "DB_SSL_ROOT_CERT", false));
         return new MigrationsConfig(centralSecretId, homeRegion, regions, secretsFile,
-                optionalPath(env, "MIGRATIONS_DIR", true), database);
+                migrationsDir(env), database, flywayEnvironment(env));
+    }
+
+    /** {@code MIGRATIONS_DIR}, checked; null when unset (the packaged migrations). */
+    public static Path migrationsDir(Map<String, String> env) {
+        return optionalPath(env, "MIGRATIONS_DIR", true);
+    }
+
+    /** The {@code FLYWAY_*} variables. */
+    public static Map<String, String> flywayEnvironment(Map<String, String> env) {
+        Map<String, String> flyway = new TreeMap<>();
+        env.forEach((name, value) -> {
+            if (name.startsWith(FLYWAY_PREFIX)) {
+                flyway.put(name, value);
+            }
+        });
+        return flyway;
     }
 
     /** Parses {@code uk=eu-west-2,eu=eu-central-1}. */

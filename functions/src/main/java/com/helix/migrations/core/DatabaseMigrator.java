@@ -10,12 +10,12 @@ import com.helix.migrations.credentials.SecretsManagerStore;
 import com.helix.migrations.db.DataSources;
 import com.helix.migrations.exceptions.DatabaseAuthenticationException;
 import com.helix.migrations.exceptions.InvalidSecretException;
-import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.exceptions.TargetNotActiveException;
 import com.helix.migrations.registry.CentralRegistry;
 import com.helix.migrations.registry.DatabaseLocation;
 import com.helix.migrations.registry.Target;
 import com.helix.migrations.registry.Tier;
+import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.schema.MigrationSources;
 import com.helix.migrations.schema.SchemaMigrator;
 import com.helix.migrations.schema.SchemaReport;
@@ -47,10 +47,10 @@ public final class DatabaseMigrator {
     public static DatabaseMigrator fromConfig(MigrationsConfig config) {
         SecretStore store = config.secretsFile() != null ? new FileSecretStore(config.secretsFile()) : new SecretsManagerStore();
         return new DatabaseMigrator(new Credentials(store, config.jurisdictionRegions(), config.homeRegion()),
-                new MigrationSources(config.migrationsDir()), config.database(), config.centralSecretId());
+                new MigrationSources(config.migrationsDir(), config.flywayEnvironment()), config.database(), config.centralSecretId());
     }
 
-    /** Runs one request; failures are thrown as the specific {@link MigrationsException}. */
+    /** Runs one request; failures are thrown as the specific {@link com.helix.migrations.exceptions.MigrationsException}. */
     public MigrationOutcome run(MigrationRequest request) {
         return run(request, null);
     }
@@ -75,13 +75,16 @@ public final class DatabaseMigrator {
         if (action == Action.MIGRATE && !target.active()) {
             throw new TargetNotActiveException(target.tier().noun(), target.id(), target.status());
         }
-        SchemaMigrator.Database database = database(target, settings);
+        // The tier's migrations are read and checked before anything touches the database.
+        MigrationSet set = sources.set(target.tier(), target.productType());
+        SchemaMigrator.Database database = database(target, set, settings, action.readOnly());
         SchemaReport report;
         try {
             report = switch (action) {
                 case MIGRATE -> schema.migrate(database, targetVersion);
-                case STATUS -> schema.status(database, targetVersion);
-                case VALIDATE -> schema.validate(database, targetVersion);
+                case STATUS -> schema.status(database);
+                case VALIDATE -> schema.validate(database);
+                case REPAIR -> schema.repair(database);
             };
         } catch (DatabaseAuthenticationException e) {
             // Perhaps the password was rotated since it was cached: the next try reads it again.
@@ -91,27 +94,13 @@ public final class DatabaseMigrator {
         return MigrationOutcome.of(target, action, report, elapsedMs(started));
     }
 
-    /** Like {@link #run(Target, Action, String)}, but a failure becomes a failed outcome. */
-    public MigrationOutcome attempt(Target target, Action action, String targetVersion) {
-        long started = System.nanoTime();
-        try {
-            return run(target, action, targetVersion);
-        } catch (MigrationsException e) {
-            return MigrationOutcome.failed(target, action, e.getMessage(), e.getClass().getSimpleName(), elapsedMs(started));
-        }
-    }
-
     /**
      * Does once what every invocation would otherwise do first: reads every tier's migrations, loads
      * Flyway, the JDBC driver and the Secrets Manager clients. Opens no connection and reads no secret
      * (SnapStart priming must not capture either).
      */
     public void prime() {
-        schema.prime(sources.locationFor(Tier.CENTRAL, null));
-        schema.prime(sources.locationFor(Tier.TENANT, null));
-        for (String productType : sources.productTypes()) {
-            schema.prime(sources.locationFor(Tier.PRODUCT, productType));
-        }
+        sources.prime().forEach(schema::prime);
         credentials.prime();
         DataSources.prime();
     }
@@ -134,13 +123,12 @@ public final class DatabaseMigrator {
         return sources;
     }
 
-    private SchemaMigrator.Database database(Target target, DatabaseSettings settings) {
-        String location = sources.locationFor(target.tier(), target.productType());
+    private SchemaMigrator.Database database(Target target, MigrationSet set, DatabaseSettings settings, boolean readOnly) {
         DatabaseCredentials secret = target.tier() == Tier.CENTRAL
                 ? credentials.home(target.location().secretId())
                 : credentials.forJurisdiction(target.jurisdiction(), target.location().secretId());
-        DataSource dataSource = DataSources.postgres(target.location(), secret, settings);
-        return new SchemaMigrator.Database(target.location().databaseName(), dataSource, location, settings.lockTimeout());
+        DataSource dataSource = DataSources.postgres(target.location(), secret, settings, readOnly);
+        return new SchemaMigrator.Database(target.location().databaseName(), dataSource, set, settings.lockTimeout());
     }
 
     private Central central() {

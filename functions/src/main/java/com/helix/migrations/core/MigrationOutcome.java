@@ -1,48 +1,79 @@
 package com.helix.migrations.core;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.helix.migrations.registry.Target;
 import com.helix.migrations.registry.Tier;
 import com.helix.migrations.schema.SchemaReport;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What happened to one database: the MigrateDatabase function's output, one row of a fleet run.
  * Never holds a credential.
  *
- * @param database    the database name on its server
- * @param fromVersion the schema version before the run (null: empty)
- * @param toVersion   the schema version after the run
- * @param applied     migrations applied by this run
- * @param pending     versions still pending after this run
- * @param error       why it failed (null unless {@code status} is {@code failed})
- * @param warnings    what deserves a look although nothing failed (a database ahead of the known migrations)
- * @param errorType   the failure's exception, by simple class name ({@code MigrationFailedException})
+ * @param database        the database name on its server
+ * @param fromVersion     the schema version before the run (null: empty)
+ * @param toVersion       the schema version after the run: the newest migration applied successfully
+ * @param failedMigration the newest migration whose history row says it failed (shown as {@code 8 (V9 failed)}), or null
+ * @param applied         migrations applied by this run
+ * @param pending         what a migrate would still apply: versions, and repeatables by description
+ * @param blocked         why migrate would refuse this database, with Flyway's hints ({@code status} {@code blocked})
+ * @param repairs         what {@code repair} changed, or (from {@code status}) would change
+ * @param warnings        what deserves a look although nothing failed
+ * @param error           why it failed (null unless {@code status} is {@code failed})
+ * @param errorType       the failure's exception, by simple class name ({@code MigrationFailedException})
  */
 public record MigrationOutcome(Tier tier, String id, String name, String jurisdiction, String productType,
                                String database, Action action, MigrationStatus status, String fromVersion, String toVersion,
-                               int applied, List<String> pending, List<String> warnings, long durationMs,
-                               String error, String errorType) {
+                               String failedMigration, int applied, List<String> pending,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SchemaReport.Problem> blocked,
+                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> repairs,
+                               List<String> warnings, long durationMs, String error, String errorType) {
+
+    /** Pending migrations named in a line; the result's list has them all. */
+    private static final int PENDING_SHOWN = 10;
 
     public MigrationOutcome {
         pending = pending == null ? List.of() : List.copyOf(pending);
+        blocked = blocked == null ? List.of() : List.copyOf(blocked);
+        repairs = repairs == null ? List.of() : List.copyOf(repairs);
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
     static MigrationOutcome of(Target target, Action action, SchemaReport report, long durationMs) {
-        MigrationStatus status = report.applied() > 0 ? MigrationStatus.MIGRATED
-                : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
+        MigrationStatus status = switch (action) {
+            case MIGRATE -> report.applied() > 0 ? MigrationStatus.MIGRATED
+                    : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
+            case STATUS, VALIDATE -> !report.blocked().isEmpty() ? MigrationStatus.BLOCKED
+                    : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
+            case REPAIR -> report.repairs().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.REPAIRED;
+        };
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                databaseName(target), action, status, report.fromVersion(), report.toVersion(), report.applied(), report.pending(), report.warnings(), durationMs, null, null);
+                databaseName(target), action, status, report.fromVersion(), report.toVersion(), report.failedVersion(),
+                report.applied(), report.pending(), report.blocked(), report.repairs(), report.warnings(), durationMs, null, null);
     }
 
-    static MigrationOutcome failed(Target target, Action action, String error, String errorType, long durationMs) {
+    /** A database that could not be dealt with: {@code error} says why. */
+    public static MigrationOutcome failed(Target target, Action action, String error, String errorType, long durationMs) {
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                databaseName(target), action, MigrationStatus.FAILED, null, null, 0, List.of(), List.of(), durationMs, error, errorType);
+                databaseName(target), action, MigrationStatus.FAILED, null, null, null, 0, List.of(), List.of(), List.of(),
+                List.of(), durationMs, error, errorType);
     }
 
     public boolean succeeded() {
         return status.succeeded();
+    }
+
+    /** The version as people read it: {@code empty}, {@code 5}, {@code 8 (V9 failed)}. */
+    public String version() {
+        String version = toVersion == null ? "empty" : toVersion;
+        return failedMigration == null ? version : version + " (V" + failedMigration + " failed)";
+    }
+
+    /** Why migrate would refuse this database, in one line; null when it would not. */
+    public String blockedReason() {
+        return blocked.isEmpty() ? null : blocked.stream().map(SchemaReport.Problem::toString).collect(Collectors.joining("; "));
     }
 
     /** The line users know from the original library, with what changed and any warning. */
@@ -54,21 +85,29 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
 
     private String statusLine(String who) {
         return switch (status) {
-            case MIGRATED -> "✓ Migrated " + who + " " + version(fromVersion) + " → " + version(toVersion)
+            case MIGRATED -> "✓ Migrated " + who + " " + (fromVersion == null ? "empty" : fromVersion) + " → " + version()
                     + " (" + applied + " applied, " + durationMs + " ms)";
-            case UP_TO_DATE -> "✓ " + (action == Action.MIGRATE ? "Migrated " : "Up to date ") + who
-                    + " already at " + version(toVersion);
-            case PENDING -> "• Pending " + who + " at " + version(toVersion) + ", " + pending.size()
-                    + " pending (" + String.join(", ", pending) + ")";
+            case UP_TO_DATE -> "✓ " + switch (action) {
+                case MIGRATE -> "Migrated ";
+                case REPAIR -> "Nothing to repair in ";
+                default -> "Up to date ";
+            } + who + " already at " + version();
+            case PENDING -> "• Pending " + who + " at " + version() + ", " + pending.size() + " pending (" + pendingShown() + ")";
+            case BLOCKED -> "✗ Blocked " + who + " at " + version() + ": " + blockedReason();
+            case REPAIRED -> "✓ Repaired " + who + ": " + String.join("; ", repairs);
             case FAILED -> "✗ Failed to " + action.wire() + " " + who + ": " + error;
         };
     }
 
-    private static String databaseName(Target target) {
-        return target.location() == null ? null : target.location().databaseName();
+    /** The pending migrations for a line: the first {@value #PENDING_SHOWN}, then how many more. */
+    private String pendingShown() {
+        if (pending.size() <= PENDING_SHOWN) {
+            return String.join(", ", pending);
+        }
+        return String.join(", ", pending.subList(0, PENDING_SHOWN)) + " and " + (pending.size() - PENDING_SHOWN) + " more";
     }
 
-    private static String version(String version) {
-        return version == null ? "empty" : version;
+    private static String databaseName(Target target) {
+        return target.location() == null ? null : target.location().databaseName();
     }
 }

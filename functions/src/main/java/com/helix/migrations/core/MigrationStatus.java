@@ -2,23 +2,30 @@ package com.helix.migrations.core;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import java.util.Locale;
+
 /** How one database ended. */
 public enum MigrationStatus {
     /** Migrations were applied. */
     MIGRATED,
-    /** Nothing to apply. */
+    /** Nothing to apply (or, for repair, nothing to repair). */
     UP_TO_DATE,
     /** {@code status} or {@code validate} found migrations waiting. */
     PENDING,
+    /** {@code status} found that migrate would refuse this database; the reason and hint say why. */
+    BLOCKED,
+    /** {@code repair} changed the history; the result lists each change. */
+    REPAIRED,
     /** The database could not be brought up to date; see the error. */
     FAILED;
 
     @JsonValue
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether the action did what it was asked (a blocked database did not fail, but needs attention). */
     public boolean succeeded() {
-        return this != FAILED;
+        return this != FAILED && this != BLOCKED;
     }
 }

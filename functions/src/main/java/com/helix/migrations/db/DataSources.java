@@ -23,7 +23,17 @@ public final class DataSources {
         org.postgresql.Driver.isRegistered();
     }
 
+    /** Connections that may write. */
     public static DataSource postgres(DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings) {
+        return postgres(location, credentials, settings, false);
+    }
+
+    /**
+     * @param readOnly every transaction read-only ({@code default_transaction_read_only}): for actions that
+     *                 promise to change nothing, so that the server enforces it, callbacks included
+     */
+    public static DataSource postgres(DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings,
+                                      boolean readOnly) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {location.host()});
         ds.setPortNumbers(new int[] {location.port()});
@@ -39,7 +49,8 @@ public final class DataSources {
             ds.setSslRootCert((settings.sslRootCert() != null ? settings.sslRootCert() : RdsCaBundle.file()).toString());
         }
         ds.setOptions("-c lock_timeout=" + settings.lockTimeout().toMillis()
-                + " -c statement_timeout=" + settings.statementTimeout().toMillis());
+                + " -c statement_timeout=" + settings.statementTimeout().toMillis()
+                + (readOnly ? " -c default_transaction_read_only=on" : ""));
         return ds;
     }
 }

@@ -1,8 +1,12 @@
 package com.helix.migrations.fleet;
 
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.MigrationStatus;
+import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.registry.Target;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,17 +19,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Runs one action over many databases in this process, at most {@code concurrency} at a time. One
- * database's failure becomes its failed outcome and never stops the others, unless the failure limit
- * is reached, after which no new database is started (those already running finish).
+ * Runs one action over many databases in this process, at most {@code concurrency} at a time. Whatever
+ * goes wrong with one database, a bug included, becomes its failed outcome and never stops the others,
+ * unless the failure limit is reached, after which no new database is started (those running finish).
  */
 public final class FleetRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetRunner.class);
     private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
-    private final DatabaseMigrator migrator;
+    /** The action on one database; a failure is thrown. */
+    @FunctionalInterface
+    public interface Work {
+        MigrationOutcome run(Target target, Action action, String targetVersion);
+    }
 
-    public FleetRunner(DatabaseMigrator migrator) {
-        this.migrator = migrator;
+    private final Work work;
+
+    public FleetRunner(Work work) {
+        this.work = work;
     }
 
     /**
@@ -49,8 +60,8 @@ public final class FleetRunner {
                 Target target = targets.get(i);
                 started.add(workers.submit(() -> {
                     try {
-                        MigrationOutcome outcome = migrator.attempt(target, options.action(), options.targetVersion());
-                        if (!outcome.succeeded()) {
+                        MigrationOutcome outcome = attempt(target, options);
+                        if (outcome.status() == MigrationStatus.FAILED) {
                             failures.incrementAndGet();
                         }
                         onOutcome.accept(outcome);
@@ -68,6 +79,25 @@ public final class FleetRunner {
         return new FleetResult(Collections.unmodifiableList(outcomes), notStarted);
     }
 
+    /** The action on one database, whatever it throws turned into a failed outcome. */
+    private MigrationOutcome attempt(Target target, FleetOptions options) {
+        long started = System.nanoTime();
+        try {
+            return work.run(target, options.action(), options.targetVersion());
+        } catch (MigrationsException e) {
+            return MigrationOutcome.failed(target, options.action(), e.getMessage(), e.getClass().getSimpleName(), elapsedMs(started));
+        } catch (RuntimeException e) {
+            // A bug, or something no one foresaw: this database's failure, named, with the stack in the log.
+            LOG.error("Unexpected failure on {} {}", target.tier(), target.id(), e);
+            return MigrationOutcome.failed(target, options.action(), e.getClass().getName() + ": " + e.getMessage(),
+                    e.getClass().getSimpleName(), elapsedMs(started));
+        }
+    }
+
+    private static long elapsedMs(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
     private static Thread worker(Runnable task) {
         Thread thread = new Thread(task, "migrate-" + WORKER_IDS.incrementAndGet());
         thread.setDaemon(true);
@@ -80,10 +110,5 @@ public final class FleetRunner {
 
     /** Every outcome, and how many targets were left unstarted by the failure limit. */
     public record FleetResult(List<MigrationOutcome> outcomes, int notStarted) {
-        public FleetSummary summary(int cap) {
-            FleetSummary.Builder builder = new FleetSummary.Builder(cap);
-            outcomes.forEach(builder::add);
-            return builder.skipped(notStarted).build();
-        }
     }
 }

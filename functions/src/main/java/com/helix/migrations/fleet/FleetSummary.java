@@ -18,13 +18,15 @@ import java.util.List;
  * @param migrated    how many had migrations applied
  * @param upToDate    how many had nothing to apply
  * @param pending     how many have migrations waiting ({@code status} / dry runs)
+ * @param blocked     how many migrate would refuse ({@code status} / dry runs); listed in {@code failed}
+ * @param repaired    how many had their history repaired ({@code repair})
  * @param skipped     how many were never started because the failure limit was reached
  * @param message     {@code Migration complete: N succeeded, M failed}
  */
 public record FleetSummary(List<String> success, List<Failure> failed, int succeeded, int failedCount,
-                           int migrated, int upToDate, int pending, int skipped, String message) {
+                           int migrated, int upToDate, int pending, int blocked, int repaired, int skipped, String message) {
 
-    /** One failed database: what it is and why. */
+    /** One failed (or blocked) database: what it is and why. */
     public record Failure(String tier, String id, String name, String error, String errorType) {
     }
 
@@ -35,7 +37,7 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
 
     @JsonIgnore
     public int total() {
-        return succeeded + failedCount + skipped;
+        return succeeded + failedCount + blocked + skipped;
     }
 
     @JsonIgnore
@@ -45,7 +47,8 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
 
     /** One line naming the first failures, for a Step Functions {@code Fail} cause or a pipeline log. */
     public String describeFailures(int shown) {
-        StringBuilder cause = new StringBuilder(failedCount + " of " + total() + " databases failed");
+        StringBuilder cause = new StringBuilder(failedCount + " of " + total() + " databases failed"
+                + (blocked > 0 ? ", " + blocked + " blocked" : ""));
         if (skipped > 0) {
             cause.append(" (").append(skipped).append(" not started: failure limit reached)");
         }
@@ -55,8 +58,8 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
                     .append(f.name() == null ? "" : " (" + f.name() + ")").append(": ").append(f.error());
             separator = "; ";
         }
-        if (failedCount > Math.min(shown, failed.size())) {
-            cause.append("; and ").append(failedCount - Math.min(shown, failed.size())).append(" more");
+        if (failedCount + blocked > Math.min(shown, failed.size())) {
+            cause.append("; and ").append(failedCount + blocked - Math.min(shown, failed.size())).append(" more");
         }
         return cause.toString();
     }
@@ -72,6 +75,8 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         private int migrated;
         private int upToDate;
         private int pending;
+        private int blocked;
+        private int repaired;
         private int skipped;
 
         /** Keeps at most {@code cap} ids and {@code cap} failures. */
@@ -84,7 +89,11 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
             this.failedCap = failedCap;
         }
 
-        public Builder add(MigrationOutcome outcome) {
+        public synchronized Builder add(MigrationOutcome outcome) {
+            if (outcome.status() == MigrationStatus.BLOCKED) {
+                blocked++;
+                return listFailure(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), "blocked: " + outcome.blockedReason(), null));
+            }
             if (outcome.succeeded()) {
                 return succeeded(outcome.id(), outcome.status());
             }
@@ -96,7 +105,8 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
                 case MIGRATED -> migrated++;
                 case UP_TO_DATE -> upToDate++;
                 case PENDING -> pending++;
-                case FAILED -> throw new IllegalArgumentException("a failure needs its reason");
+                case REPAIRED -> repaired++;
+                case FAILED, BLOCKED -> throw new IllegalArgumentException("a failure needs its reason");
             }
             succeeded++;
             if (success.size() < successCap) {
@@ -107,6 +117,10 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
 
         public synchronized Builder failed(Failure failure) {
             failedCount++;
+            return listFailure(failure);
+        }
+
+        private Builder listFailure(Failure failure) {
             if (failed.size() < failedCap) {
                 failed.add(failure);
             }
@@ -135,14 +149,17 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
             migrated += other.migrated();
             upToDate += other.upToDate();
             pending += other.pending();
+            blocked += other.blocked();
+            repaired += other.repaired();
             skipped += other.skipped();
             return this;
         }
 
         public synchronized FleetSummary build() {
             String message = "Migration complete: " + succeeded + " succeeded, " + failedCount + " failed"
+                    + (blocked > 0 ? ", " + blocked + " blocked" : "")
                     + (skipped > 0 ? ", " + skipped + " not started" : "");
-            return new FleetSummary(success, failed, succeeded, failedCount, migrated, upToDate, pending, skipped, message);
+            return new FleetSummary(success, failed, succeeded, failedCount, migrated, upToDate, pending, blocked, repaired, skipped, message);
         }
     }
 }

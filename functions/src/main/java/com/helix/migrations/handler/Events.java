@@ -70,6 +70,12 @@ final class Events {
         }
     }
 
+    /** An event that carries nothing: {@code {}}. */
+    static Void noFields(JsonNode event) {
+        fields(event);
+        return null;
+    }
+
     static MigrationRequest migrationRequest(JsonNode event) {
         fields(event, "tier", "id", "action", "targetVersion");
         String tier = text(event, "tier");
@@ -207,7 +213,8 @@ final class Events {
         for (var it = event.fieldNames(); it.hasNext(); ) {
             String name = it.next();
             if (!names.contains(name)) {
-                throw new InvalidRequestException("unknown field " + Ids.quote(name) + " (expected " + String.join(", ", names.stream().sorted().toList()) + ")");
+                throw new InvalidRequestException("unknown field " + Ids.quote(name) + (names.isEmpty() ? " (this event takes none)"
+                        : " (expected " + String.join(", ", names.stream().sorted().toList()) + ")"));
             }
         }
     }

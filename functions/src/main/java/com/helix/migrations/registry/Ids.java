@@ -15,8 +15,8 @@ public final class Ids {
     public static final Pattern PRODUCT_TYPE = Pattern.compile("[a-z][a-z0-9_]{0,62}");
     /** Jurisdictions, as keys of JURISDICTION_REGIONS: {@code uk}, {@code eu}. */
     public static final Pattern JURISDICTION = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    /** Flyway versions: {@code 3}, {@code 3.1}, {@code 2024.01.15}. */
-    public static final Pattern VERSION = Pattern.compile("\\d{1,18}(\\.\\d{1,18}){0,7}");
+    /** Flyway versions, in every spelling Flyway accepts: {@code 3}, {@code 3.1}, {@code 3_1}, {@code 2024.01.15}. */
+    public static final Pattern VERSION = Pattern.compile("\\d{1,18}([._]\\d{1,18}){0,7}");
 
     private Ids() {
     }
@@ -44,7 +44,7 @@ public final class Ids {
 
     public static String requireVersion(String value) {
         if (value == null || !VERSION.matcher(value).matches()) {
-            throw new InvalidRequestException("targetVersion must be a version such as 3 or 2.1, not " + quote(value));
+            throw new InvalidRequestException("targetVersion must be a version such as 3, 2.1 or 2_1, not " + quote(value));
         }
         return value;
     }

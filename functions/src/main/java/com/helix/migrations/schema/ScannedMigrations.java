@@ -1,10 +1,10 @@
 package com.helix.migrations.schema;
 
-import org.flywaydb.core.Flyway;
+import com.helix.migrations.exceptions.InvalidConfigurationException;
 import org.flywaydb.core.api.ClassProvider;
-import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.ResourceProvider;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.migration.JavaMigration;
 import org.flywaydb.core.api.resource.LoadableResource;
 import org.flywaydb.core.internal.scanner.Scanner;
@@ -18,39 +18,46 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * One location's migrations, scanned and read once and then served from memory to every database's
+ * One location's files, scanned and read once and then served from memory to every database's
  * Flyway run. Without it, each database pays for a scan of the whole jar and a read of every file.
  */
 final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMigration> {
     private final List<LoadableResource> resources;
     private final Collection<Class<? extends JavaMigration>> classes;
-    private final MigrationVersion latest;
 
     private ScannedMigrations(List<LoadableResource> resources, Collection<Class<? extends JavaMigration>> classes) {
         this.resources = resources;
         this.classes = classes;
-        this.latest = resources.stream().map(LoadableResource::getFilename)
-                .filter(name -> name.startsWith("V") && name.contains("__") && name.endsWith(".sql"))
-                .map(name -> MigrationVersion.fromVersion(name.substring(1, name.indexOf("__")).replace('_', '.')))
-                .max(MigrationVersion::compareTo).orElse(null);
     }
 
-    /** The newest versioned migration here, or null when there is none. */
-    MigrationVersion latest() {
-        return latest;
-    }
-
-    /** Scans with Flyway's own scanner, so that what is found is exactly what Flyway would find. */
-    static ScannedMigrations scan(String location) {
-        FluentConfiguration configuration = Flyway.configure(ScannedMigrations.class.getClassLoader())
-                .locations(location)
-                .failOnMissingLocations(true);
-        Scanner<JavaMigration> scanner = new Scanner<>(JavaMigration.class, configuration, configuration.getLocations());
-        List<LoadableResource> cached = new ArrayList<>();
-        for (LoadableResource resource : scanner.getResources("", "")) {
-            cached.add(new InMemory(resource));
+    /**
+     * Scans with Flyway's own scanner and the tier's configuration (encodings, suffixes), so that what
+     * is found is exactly what Flyway would find. A missing folder or a file that is not valid in its
+     * encoding is refused here, naming it, before any database is touched.
+     *
+     * @param folder the tier's folder, for messages
+     */
+    static ScannedMigrations scan(String folder, Configuration configuration) {
+        List<LoadableResource> found;
+        Collection<Class<? extends JavaMigration>> classes;
+        try {
+            // Internal: Flyway's scanner has no public API, and a public one of our own would find other files.
+            Scanner<JavaMigration> scanner = new Scanner<>(JavaMigration.class, configuration, configuration.getLocations());
+            found = List.copyOf(scanner.getResources("", ""));
+            classes = List.copyOf(scanner.getClasses());
+        } catch (FlywayException e) {
+            throw new InvalidConfigurationException(folder + ": no migrations folder (" + firstLine(e.getMessage()) + ")");
         }
-        return new ScannedMigrations(List.copyOf(cached), List.copyOf(scanner.getClasses()));
+        List<LoadableResource> cached = new ArrayList<>();
+        for (LoadableResource resource : found) {
+            cached.add(new InMemory(folder, resource));
+        }
+        return new ScannedMigrations(List.copyOf(cached), classes);
+    }
+
+    /** Every file, in Flyway's order. */
+    List<LoadableResource> all() {
+        return resources;
     }
 
     @Override
@@ -87,7 +94,15 @@ final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMig
         return false;
     }
 
-    /** A migration file's text, read once. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
+
+    /** A file's text, read once (in its encoding: Flyway's, or the one its {@code .conf} names). */
     private static final class InMemory extends LoadableResource {
         private final String text;
         private final String filename;
@@ -95,7 +110,7 @@ final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMig
         private final String absolutePath;
         private final String absolutePathOnDisk;
 
-        InMemory(LoadableResource resource) {
+        InMemory(String folder, LoadableResource resource) {
             try (Reader reader = resource.read()) {
                 StringBuilder text = new StringBuilder();
                 char[] buffer = new char[8192];
@@ -103,8 +118,10 @@ final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMig
                     text.append(buffer, 0, n);
                 }
                 this.text = text.toString();
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not read migration " + resource.getFilename(), e);
+            } catch (IOException | UncheckedIOException | FlywayException e) {
+                throw new InvalidConfigurationException(folder + "/" + resource.getRelativePath()
+                        + " could not be read in its encoding (" + e.getClass().getSimpleName()
+                        + "); set encoding in flyway.conf or in " + resource.getFilename() + ".conf");
             }
             this.filename = resource.getFilename();
             this.relativePath = resource.getRelativePath();

@@ -6,153 +6,311 @@ import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.exceptions.ValidationFailedException;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.Configuration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.core.api.output.RepairOutput;
+import org.flywaydb.core.api.output.RepairResult;
+import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Flyway on one database. Every run: {@code cleanDisabled} (nothing here may drop a schema),
- * {@code validateOnMigrate} (an edited migration stops the run instead of being skipped), each
- * migration in its own transaction unless it holds a statement PostgreSQL cannot run in one (such as
- * {@code CREATE INDEX CONCURRENTLY}), which Flyway detects and runs on its own.
+ * Flyway on one database, with the tier's {@link MigrationSet}. Every run: {@code cleanDisabled},
+ * {@code validateOnMigrate}, each migration in its own transaction unless Flyway finds it cannot be
+ * (such as {@code CREATE INDEX CONCURRENTLY}) or its configuration says otherwise.
+ *
+ * <p>{@link #status} predicts {@link #migrate}: what migrate would refuse (Flyway's validation as
+ * migrate runs it, a schema with objects but no history, a pending migration the set refuses) is
+ * reported as {@link SchemaReport#blocked()}, in Flyway's words.
  */
 public final class SchemaMigrator {
-    private final Map<String, ScannedMigrations> scanned = new ConcurrentHashMap<>();
+    private static final Set<CoreErrorCode> FAILED = Set.of(CoreErrorCode.FAILED_VERSIONED_MIGRATION, CoreErrorCode.FAILED_REPEATABLE_MIGRATION);
+    private static final Set<CoreErrorCode> MISMATCH = Set.of(CoreErrorCode.CHECKSUM_MISMATCH, CoreErrorCode.DESCRIPTION_MISMATCH,
+            CoreErrorCode.TYPE_MISMATCH);
+    private static final Set<MigrationState> MISSING = Set.of(MigrationState.MISSING_SUCCESS, MigrationState.MISSING_FAILED,
+            MigrationState.FUTURE_SUCCESS, MigrationState.FUTURE_FAILED);
+    /** SQLSTATE: a statement tried to write in a read-only transaction. */
+    private static final String READ_ONLY = "25006";
 
     /**
      * One database as Flyway sees it.
      *
      * @param name       the database name, for messages
-     * @param dataSource connections with the session settings and credentials
-     * @param location   the Flyway location of its tier's migrations
+     * @param dataSource connections with the session settings and credentials (read-only for status and validate)
+     * @param set        its tier's migrations
      * @param lockWait   how long to wait for another run's migration lock on this database
      */
-    public record Database(String name, javax.sql.DataSource dataSource, String location, Duration lockWait) {
+    public record Database(String name, DataSource dataSource, MigrationSet set, Duration lockWait) {
     }
 
-    /** Applies pending migrations, up to {@code targetVersion} when given. */
+    /**
+     * Applies pending migrations, up to {@code targetVersion} when given. A failed history row left by
+     * a migration that ran outside a transaction is removed first (what {@code flyway repair} does for
+     * it), so that the migration is tried again; a transactional migration never leaves one.
+     */
     public SchemaReport migrate(Database database, String targetVersion) {
+        MigrationVersion target = database.set().target(targetVersion);
+        Flyway flyway = flyway(database, new MigrationSession(database.dataSource()), target);
         try {
-            Flyway flyway = flyway(database, targetVersion);
-            MigrateResult result = flyway.migrate();
-            String from = result.initialSchemaVersion;
-            String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
-            // Up to the latest, nothing is left pending; only a target version needs asking again.
-            List<String> pending = targetVersion == null ? List.of() : pendingVersions(flyway.info());
-            return new SchemaReport(from, to, result.migrationsExecuted, pending, aheadOf(database, to));
-        } catch (FlywayException e) {
-            throw translate(database.name(), e);
-        }
-    }
-
-    /** The current version and what is pending; changes nothing (the original library's needsMigration). */
-    public SchemaReport status(Database database, String targetVersion) {
-        try {
-            MigrationInfoService info = flyway(database, targetVersion).info();
-            String current = version(info.current());
-            return new SchemaReport(current, current, 0, pendingVersions(info), aheadOf(database, current));
-        } catch (FlywayException e) {
-            throw translate(database.name(), e);
-        }
-    }
-
-    /** Checks applied migrations against the packaged ones (checksums, names, versions). */
-    public SchemaReport validate(Database database, String targetVersion) {
-        try {
-            Flyway flyway = flyway(database, targetVersion);
-            ValidateResult result = flyway.validateWithResult();
-            MigrationInfoService info = flyway.info();
-            if (!result.validationSuccessful) {
-                List<String> problems = result.invalidMigrations.stream()
-                        .map(m -> (m.version == null || m.version.isEmpty() ? m.filepath : "version " + m.version) + ": " + firstLine(m.errorDetails.errorMessage))
-                        .filter(problem -> !problem.contains("Detected resolved migration not applied"))
-                        .toList();
-                if (!problems.isEmpty()) {
-                    throw new ValidationFailedException(String.join("; ", problems));
+            if (!database.set().refusals().isEmpty()) {
+                List<SchemaReport.Problem> refused = refusedPending(database.set(), flyway.info());
+                if (!refused.isEmpty()) {
+                    throw new MigrationFailedException(refused.get(0).reason());
                 }
             }
-            String current = version(info.current());
-            return new SchemaReport(current, current, 0, pendingVersions(info), aheadOf(database, current));
+            MigrateResult result;
+            try {
+                result = flyway.migrate();
+            } catch (FlywayValidateException e) {
+                List<ValidateOutput> invalid = validateAsMigrate(flyway).invalidMigrations;
+                if (invalid.isEmpty() || !invalid.stream().allMatch(o -> retriedFailure(database.set(), o))
+                        || failedRows(flyway.info()) != invalid.size()) {
+                    throw validationFailed(invalid.isEmpty() ? List.of(SchemaReport.Problem.of(e.getMessage())) : problems(invalid), e);
+                }
+                flyway.repair();
+                result = flyway.migrate();
+            }
+            String from = result.initialSchemaVersion;
+            String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
+            List<String> warnings = new ArrayList<>(aheadOf(database.set(), to));
+            for (MigrateOutput applied : result.migrations) {
+                database.set().script(blankToNull(applied.version), applied.description)
+                        .ifPresent(script -> warnings.addAll(script.notes()));
+            }
+            // Up to the latest, nothing is left pending; only a target version needs asking again.
+            List<String> pending = target == MigrationVersion.LATEST ? List.of() : pending(flyway.info(), true);
+            return new SchemaReport(from, to, null, result.migrationsExecuted, pending, List.of(), List.of(), warnings);
         } catch (FlywayException e) {
-            throw translate(database.name(), e);
+            throw translate(database.name(), flyway.getConfiguration(), e);
         }
     }
 
-    /** Scans a location and loads Flyway's classes, without connecting anywhere (SnapStart priming). */
-    public void prime(String location) {
-        ScannedMigrations migrations = scanned.computeIfAbsent(location, ScannedMigrations::scan);
-        Flyway.configure(SchemaMigrator.class.getClassLoader()).locations(location)
-                .resourceProvider(migrations).javaMigrationClassProvider(migrations).load();
+    /**
+     * The current version, what is pending and whether migrate would refuse it (the original library's
+     * needsMigration); changes nothing. {@code repairs} lists what {@link #repair} would change.
+     */
+    public SchemaReport status(Database database) {
+        Flyway flyway = flyway(database, database.dataSource(), MigrationVersion.LATEST);
+        try {
+            MigrationInfoService info = flyway.info();
+            List<ValidateOutput> invalid = validateAsMigrate(flyway).invalidMigrations;
+            List<SchemaReport.Problem> blocked = new ArrayList<>(problems(invalid.stream()
+                    .filter(o -> !retriedFailure(database.set(), o)).toList()));
+            if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty && !historyExists(database, flyway.getConfiguration())) {
+                blocked.add(noHistory(flyway.getConfiguration()));
+            }
+            blocked.addAll(refusedPending(database.set(), info));
+            String current = current(info);
+            return new SchemaReport(current, current, failed(info), 0, pending(info, false), blocked,
+                    repairs(flyway.getConfiguration(), info, invalid), aheadOf(database.set(), current));
+        } catch (FlywayException e) {
+            throw translate(database.name(), flyway.getConfiguration(), e);
+        }
     }
 
-    private Flyway flyway(Database database, String targetVersion) {
-        // Scanned once per container: the packaged migrations do not change while it runs.
-        ScannedMigrations migrations = scanned.computeIfAbsent(database.location(), ScannedMigrations::scan);
-        FluentConfiguration configuration = Flyway.configure(SchemaMigrator.class.getClassLoader())
-                .dataSource(database.dataSource())
-                .locations(database.location())
-                .resourceProvider(migrations)
-                .javaMigrationClassProvider(migrations)
-                .failOnMissingLocations(true)
-                .cleanDisabled(true)
-                .validateOnMigrate(true)
-                // Flyway polls for its lock once a second: wait as long as for any other lock (0: for ever).
-                .lockRetryCount(database.lockWait().isZero() ? -1 : (int) Math.max(1, database.lockWait().toSeconds()))
-                .target(targetVersion == null ? MigrationVersion.LATEST : MigrationVersion.fromVersion(targetVersion))
-                .loggers("slf4j");
-        // A session-level advisory lock: with the default transactional one, Flyway keeps a transaction
-        // open on a second connection, and CREATE INDEX CONCURRENTLY waits for it until lock_timeout.
-        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return configuration.load();
+    /** Like {@link #status}, but a database migrate would refuse is a {@link ValidationFailedException}. */
+    public SchemaReport validate(Database database) {
+        SchemaReport report = status(database);
+        if (!report.blocked().isEmpty()) {
+            throw validationFailed(report.blocked(), null);
+        }
+        return report;
+    }
+
+    /**
+     * What {@code flyway repair} does: removes failed history rows, marks applied migrations that are no
+     * longer in the set as deleted (unless {@code ignoreMigrationPatterns} ignores them), and aligns
+     * checksums, descriptions and types with the files. {@code repairs} lists each change.
+     */
+    public SchemaReport repair(Database database) {
+        Flyway flyway = flyway(database, new MigrationSession(database.dataSource()), MigrationVersion.LATEST);
+        try {
+            RepairResult result = flyway.repair();
+            List<String> repairs = new ArrayList<>();
+            result.migrationsRemoved.forEach(o -> repairs.add("removed the failed row of " + label(o)));
+            result.migrationsDeleted.forEach(o -> repairs.add("marked " + label(o) + " as deleted (no longer in the set)"));
+            result.migrationsAligned.forEach(o -> repairs.add("aligned the checksum, description and type of " + label(o) + " with its file"));
+            MigrationInfoService info = flyway.info();
+            String current = current(info);
+            return new SchemaReport(current, current, failed(info), 0, pending(info, false), List.of(), repairs, aheadOf(database.set(), current));
+        } catch (FlywayException e) {
+            throw translate(database.name(), flyway.getConfiguration(), e);
+        }
+    }
+
+    /** Loads Flyway's classes for a set, without connecting anywhere (SnapStart priming). */
+    public void prime(MigrationSet set) {
+        set.configure(null, MigrationVersion.LATEST, Duration.ZERO).load();
+    }
+
+    private static Flyway flyway(Database database, DataSource dataSource, MigrationVersion target) {
+        return database.set().configure(dataSource, target, database.lockWait()).load();
+    }
+
+    /** Flyway's validation exactly as migrate runs it: the configured ignore patterns, and pending migrations allowed. */
+    private static ValidateResult validateAsMigrate(Flyway flyway) {
+        Configuration configuration = flyway.getConfiguration();
+        ValidatePattern[] patterns = Stream.concat(Arrays.stream(configuration.getIgnoreMigrationPatterns()),
+                Stream.of(ValidatePattern.fromPattern("*:pending"))).toArray(ValidatePattern[]::new);
+        return Flyway.configure(configuration.getClassLoader()).configuration(configuration)
+                .ignoreMigrationPatterns(patterns).load().validateWithResult();
+    }
+
+    /** A failed row of a migration that ran outside a transaction: migrate removes it and runs the migration again. */
+    private static boolean retriedFailure(MigrationSet set, ValidateOutput output) {
+        return output.errorDetails != null && FAILED.contains(output.errorDetails.errorCode)
+                && set.script(blankToNull(output.version), output.description).map(s -> !s.transactional()).orElse(false);
+    }
+
+    private static int failedRows(MigrationInfoService info) {
+        return (int) Arrays.stream(info.all()).filter(m -> m.getState().isFailed()).count();
+    }
+
+    private static List<SchemaReport.Problem> problems(List<ValidateOutput> invalid) {
+        return invalid.stream().map(o -> SchemaReport.Problem.of(o.errorDetails.errorMessage)).distinct().toList();
+    }
+
+    /** Pending migrations the set refuses (a COMMIT that would end their transaction early, a placeholder with no value). */
+    private static List<SchemaReport.Problem> refusedPending(MigrationSet set, MigrationInfoService info) {
+        return Arrays.stream(info.all())
+                .filter(m -> m.getState() == MigrationState.PENDING)
+                .map(m -> set.scripts().get(m.getScript()))
+                .filter(s -> s != null && s.refusal() != null)
+                .map(s -> new SchemaReport.Problem(s.path() + ": " + s.refusal(), null))
+                .toList();
+    }
+
+    /** What repair would change: failed rows, missing migrations not ignored, mismatches with the files. */
+    private static List<String> repairs(Configuration configuration, MigrationInfoService info, List<ValidateOutput> invalid) {
+        List<String> repairs = new ArrayList<>();
+        for (MigrationInfo m : info.all()) {
+            if (m.getState().isFailed()) {
+                repairs.add("would remove the failed row of " + label(m));
+            }
+            boolean ignored = Arrays.stream(configuration.getIgnoreMigrationPatterns())
+                    .anyMatch(p -> p.matchesMigration(m.getVersion() != null, m.getState()));
+            if (MISSING.contains(m.getState()) && !ignored && !m.getType().isSynthetic()) {
+                repairs.add("would mark " + label(m) + " as deleted (no longer in the set)");
+            }
+        }
+        invalid.stream().filter(o -> MISMATCH.contains(o.errorDetails.errorCode)).forEach(o ->
+                repairs.add("would align the checksum, description and type of "
+                        + label(blankToNull(o.version), o.description) + " with its file"));
+        return repairs;
+    }
+
+    /** The newest versioned migration applied successfully (a failed one is not the database's version). */
+    private static String current(MigrationInfoService info) {
+        return Arrays.stream(info.all())
+                .filter(m -> m.getVersion() != null && m.getState().isApplied() && !m.getState().isFailed()
+                        && m.getState() != MigrationState.DELETED && m.getState() != MigrationState.UNDONE)
+                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo).map(MigrationVersion::getVersion).orElse(null);
+    }
+
+    private static String failed(MigrationInfoService info) {
+        return Arrays.stream(info.all()).filter(m -> m.getVersion() != null && m.getState().isFailed())
+                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo).map(MigrationVersion::getVersion).orElse(null);
+    }
+
+    /**
+     * What a migrate would (still) apply: versions, and repeatables by description.
+     *
+     * @param aboveTarget whether migrations beyond a target version count (after a migrate to a target, they are what is left)
+     */
+    private static List<String> pending(MigrationInfoService info, boolean aboveTarget) {
+        // An edited repeatable shows twice: its applied row as OUTDATED, its new text as PENDING.
+        Set<String> outdated = Arrays.stream(info.all()).filter(m -> m.getState() == MigrationState.OUTDATED)
+                .map(MigrationInfo::getDescription).collect(Collectors.toSet());
+        List<String> pending = new ArrayList<>();
+        for (MigrationInfo m : info.all()) {
+            MigrationState state = m.getState();
+            boolean waiting = state == MigrationState.PENDING || aboveTarget && state == MigrationState.ABOVE_TARGET
+                    // A failed migration run outside a transaction is tried again by the next migrate.
+                    || state == MigrationState.FAILED && !m.getType().isSynthetic();
+            if (waiting) {
+                pending.add(m.getVersion() != null ? m.getVersion().getVersion()
+                        : "R " + m.getDescription() + (outdated.contains(m.getDescription()) ? " (outdated)" : ""));
+            }
+        }
+        return pending;
     }
 
     /** A warning when the database's version is newer than every migration this build knows. */
-    private List<String> aheadOf(Database database, String current) {
-        MigrationVersion latest = scanned.get(database.location()).latest();
+    private static List<String> aheadOf(MigrationSet set, String current) {
+        MigrationVersion latest = set.latest();
         if (current == null || latest == null || MigrationVersion.fromVersion(current).compareTo(latest) <= 0) {
             return List.of();
         }
         return List.of("database is at version " + current + ", newer than the newest known migration (" + latest.getVersion() + ")");
     }
 
-    private static List<String> pendingVersions(MigrationInfoService info) {
-        return Arrays.stream(info.pending()).map(SchemaMigrator::version).toList();
-    }
-
-    private static String version(MigrationInfo migration) {
-        return migration == null || migration.getVersion() == null ? null : migration.getVersion().getVersion();
-    }
-
-    private static MigrationsException translate(String database, FlywayException e) {
-        if (e instanceof FlywayValidateException) {
-            String problems = e.getMessage().lines()
-                    .map(String::trim)
-                    .filter(line -> line.startsWith("Migration ") || line.startsWith("Detected "))
-                    .collect(Collectors.joining("; "));
-            return new ValidationFailedException(problems.isEmpty() ? firstLine(e.getMessage()) : problems, e);
+    /** Whether Flyway's history table exists, asked with the names as parameters (never as SQL text). */
+    private static boolean historyExists(Database database, Configuration configuration) {
+        String schema = configuration.getDefaultSchema() != null ? configuration.getDefaultSchema() : configuration.getSchemas()[0];
+        try (Connection connection = database.dataSource().getConnection();
+             PreparedStatement statement = connection.prepareStatement("select to_regclass(format('%I.%I', ?::text, ?::text)) is not null")) {
+            statement.setString(1, schema);
+            statement.setString(2, configuration.getTable());
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        } catch (SQLException e) {
+            throw translate(database.name(), configuration, new FlywayException("could not look for the history table", e));
         }
-        if (e.getMessage() != null && e.getMessage().contains("attempting to acquire PostgreSQL advisory lock")) {
-            return new DatabaseBusyException(database + ": another run is migrating it (its migration lock stayed taken)", e);
+    }
+
+    private static ValidationFailedException validationFailed(List<SchemaReport.Problem> problems, Throwable cause) {
+        String message = problems.stream().map(SchemaReport.Problem::toString).collect(Collectors.joining("; "));
+        return cause == null ? new ValidationFailedException(message) : new ValidationFailedException(message, cause);
+    }
+
+    /** A schema with objects but no history: migrate refuses it (Flyway's baselineOnMigrate is never set). */
+    private static SchemaReport.Problem noHistory(Configuration configuration) {
+        return new SchemaReport.Problem("no history (needs baseline): the schema has objects but no " + configuration.getTable() + " table",
+                "adopt it with the baseline action at the version it is at");
+    }
+
+    private static MigrationsException translate(String database, Configuration configuration, FlywayException e) {
+        if (e instanceof FlywayValidateException) {
+            return validationFailed(List.of(SchemaReport.Problem.of(e.getMessage())), e);
+        }
+        if (e.getErrorCode() == CoreErrorCode.NON_EMPTY_SCHEMA_WITHOUT_SCHEMA_HISTORY_TABLE) {
+            return validationFailed(List.of(noHistory(configuration)), e);
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MigrationSession.MigrationLockTaken taken) {
+                return new DatabaseBusyException(database + ": " + taken.getMessage(), e);
+            }
         }
         String script = e instanceof FlywayMigrateException failed && failed.getMigration() != null
                 ? failed.getMigration().getScript() + ": " : "";
         String detail = script + SqlFailures.firstLine(e);
         SQLException sql = sqlCause(e);
+        if (sql != null && READ_ONLY.equals(sql.getSQLState())) {
+            return new MigrationFailedException(detail + " (status and validate change nothing: a callback may not write)", e);
+        }
         if (sql != null) {
             MigrationsException classified = SqlFailures.classify(database, detail, sql);
             if (classified != null) {
@@ -162,6 +320,18 @@ public final class SchemaMigrator {
         return new MigrationFailedException(detail, e);
     }
 
+    private static String label(RepairOutput output) {
+        return label(blankToNull(output.version), output.description);
+    }
+
+    private static String label(MigrationInfo migration) {
+        return label(migration.getVersion() == null ? null : migration.getVersion().getVersion(), migration.getDescription());
+    }
+
+    private static String label(String version, String description) {
+        return version == null ? "R " + description : "V" + version + " (" + description + ")";
+    }
+
     private static SQLException sqlCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql) {
@@ -169,6 +339,10 @@ public final class SchemaMigrator {
             }
         }
         return null;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     private static String firstLine(String message) {

@@ -1,5 +1,6 @@
 package com.helix.migrations.cli;
 
+import com.helix.migrations.support.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.support.TestFleet;
@@ -69,7 +70,7 @@ class CliIntegrationTest {
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).contains("DATABASE").contains("cli_tenant_acme_uk_shared").contains("Databases per version:")
-                .contains("6 databases: 0 up to date, 6 with pending migrations, 0 could not be checked");
+                .contains("6 databases: 0 up to date, 6 with pending migrations, 0 blocked, 0 could not be checked");
     }
 
     @Test

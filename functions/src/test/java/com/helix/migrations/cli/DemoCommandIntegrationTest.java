@@ -1,5 +1,6 @@
 package com.helix.migrations.cli;
 
+import com.helix.migrations.support.CliRun;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -22,7 +23,7 @@ class DemoCommandIntegrationTest {
                 .contains("[ProductMigrator] Migration complete: 7 succeeded, 0 failed")
                 .contains("All tiers: 11 succeeded, 1 failed")
                 .contains("tenant_t002_eu_shared  tenant   t002-eu                   1        4")
-                .contains("11 databases: 10 up to date, 1 with pending migrations, 0 could not be checked");
+                .contains("11 databases: 10 up to date, 1 with pending migrations, 0 blocked, 0 could not be checked");
         assertThat(run.out()).doesNotContain("Initech").as("the suspended tenant is left alone");
     }
 }

@@ -1,5 +1,6 @@
 package com.helix.migrations.cli;
 
+import com.helix.migrations.support.CliRun;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.helix.migrations.json.Json;

@@ -1,6 +1,8 @@
 package com.helix.migrations.core;
 
 import com.helix.migrations.exceptions.MigrationFailedException;
+import com.helix.migrations.fleet.FleetOptions;
+import com.helix.migrations.fleet.FleetRunner;
 import com.helix.migrations.registry.Tier;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -64,13 +67,14 @@ class FailedMigrationIntegrationTest {
     }
 
     @Test
-    void failingMigration_becomesAFailedOutcome_whenAttempted(@TempDir Path dir) throws IOException {
+    void failingMigration_becomesAFailedOutcome_inAFleetRun(@TempDir Path dir) throws IOException {
         Path tenant = Files.createDirectories(dir.resolve("tenant"));
         Files.writeString(tenant.resolve("V1__broken.sql"), "create table t (id int); select 1/0;");
         DatabaseMigrator migrator = fleet.migrator(dir);
         var target = migrator.resolve(Tier.TENANT, "globex-eu");
 
-        MigrationOutcome outcome = migrator.attempt(target, Action.MIGRATE, null);
+        MigrationOutcome outcome = new FleetRunner(migrator::run)
+                .run(List.of(target), new FleetOptions(1, null, Action.MIGRATE, null), o -> { }).outcomes().get(0);
 
         assertThat(outcome.status()).isEqualTo(MigrationStatus.FAILED);
         assertThat(outcome.error()).isEqualTo("Flyway migration failed: V1__broken.sql: ERROR: division by zero");

@@ -122,7 +122,7 @@ class MigrationErrorsIntegrationTest {
                 Arguments.of("id with a quote", (Runnable) () -> new MigrationRequest(Tier.TENANT, "a'; drop table tenants; --", null, null),
                         "Invalid request: id must match [A-Za-z0-9][A-Za-z0-9_.:-]{0,127}, not 'a'; drop table tenants; --'"),
                 Arguments.of("bad version", (Runnable) () -> new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, "v2"),
-                        "Invalid request: targetVersion must be a version such as 3 or 2.1, not 'v2'"),
+                        "Invalid request: targetVersion must be a version such as 3, 2.1 or 2_1, not 'v2'"),
                 Arguments.of("version with status", (Runnable) () -> new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, "2"),
                         "Invalid request: targetVersion goes with action migrate only"));
     }

@@ -120,7 +120,9 @@ class CentralLostIntegrationTest {
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
             assertThat(out.get("cause").asText()).contains("Database unavailable: " + fleet.builder.centralDatabase() + " (Connection to");
-            assertThat(lambda.calls()).as("retried, then nothing else").hasSize(4)
+            assertThat(lambda.calls()).as("the migrations checked, central retried, then nothing else").hasSize(5)
+                    .first().isEqualTo("helix-check-migrations {}");
+            assertThat(lambda.calls().subList(1, 5))
                     .allSatisfy(call -> assertThat(call).startsWith("helix-migrate-database {\"tier\":\"central\"}"));
             for (String tenant : TENANTS) {
                 assertThat(fleet.history(fleet.builder.tenantDatabase(tenant))).as(tenant).containsExactly("1:true", "2:true", "3:true");
@@ -183,10 +185,7 @@ class CentralLostIntegrationTest {
     }
 
     private static LambdaApiServer lambda(TestFleet fleet) {
-        Map<String, RequestStreamHandler> functions = Map.of(
-                "helix-migrate-database", new MigrateDatabaseFunction(fleet.migrator()),
-                "helix-list-targets", new ListTargetsFunction(fleet.migrator()),
-                "helix-summarize", new SummarizeFunction());
+        Map<String, RequestStreamHandler> functions = StateMachineRun.functions(fleet.migrator());
         return new LambdaApiServer(functions);
     }
 }

@@ -51,7 +51,7 @@ class ConnectionBoundIntegrationTest {
             AtomicInteger done = new AtomicInteger();
             List<Long> liveHeap = new CopyOnWriteArrayList<>();
 
-            var result = new FleetRunner(migrator).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
+            var result = new FleetRunner(migrator::run).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
                 if (done.incrementAndGet() % 100 == 0) {
                     liveHeap.add(liveHeapBytes());
                 }

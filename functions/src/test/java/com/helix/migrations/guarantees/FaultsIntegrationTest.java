@@ -215,7 +215,7 @@ class FaultsIntegrationTest {
         var targets = migrator.registry().listAll(new com.helix.migrations.registry.TargetQuery(Tier.TENANT, null,
                 List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
 
-        var result = new com.helix.migrations.fleet.FleetRunner(migrator)
+        var result = new com.helix.migrations.fleet.FleetRunner(migrator::run)
                 .run(targets, new com.helix.migrations.fleet.FleetOptions(2, null, Action.MIGRATE, null), o -> { });
 
         var byId = new java.util.HashMap<String, MigrationOutcome>();

@@ -61,7 +61,8 @@ class MigrateDatabaseFunctionIntegrationTest {
 
         assertThat(outputs).containsOnlyKeys("migrate-database-central.json", "migrate-database-product.json",
                 "migrate-database-status.json", "migrate-database-target-version.json", "migrate-database-tenant.json",
-                "migrate-database-validate.json");
+                "migrate-database-validate.json", "migrate-database-repair.json");
+        assertThat(outputs.get("migrate-database-repair.json").get("status").asText()).as("nothing to repair").isEqualTo("up_to_date");
         assertThat(outputs.get("migrate-database-central.json").get("status").asText()).isEqualTo("up_to_date");
         JsonNode tenant = outputs.get("migrate-database-tenant.json");
         assertThat(tenant.get("tier").asText()).isEqualTo("tenant");
@@ -100,7 +101,7 @@ class MigrateDatabaseFunctionIntegrationTest {
         cases.put("{}", "Invalid request: tier is required (central, tenant or product)");
         cases.put("{\"tier\":\"galaxy\",\"id\":\"a\"}", "Invalid request: tier must be one of central, tenant, product, not 'galaxy'");
         cases.put("{\"tier\":\"tenant\",\"id\":42}", "Invalid request: id must be a string, not number");
-        cases.put("{\"tier\":\"tenant\",\"id\":\"a\",\"action\":\"drop\"}", "Invalid request: action must be one of migrate, status, validate, not 'drop'");
+        cases.put("{\"tier\":\"tenant\",\"id\":\"a\",\"action\":\"drop\"}", "Invalid request: action must be one of migrate, status, validate, repair, not 'drop'");
         cases.put("{\"tier\":\"tenant\",\"tenantId\":\"a\"}", "Invalid request: unknown field 'tenantId' (expected action, id, targetVersion, tier)");
         cases.put("{\"tier\":\"tenant\",\"id\":\"../../etc/passwd\"}", "Invalid request: id must match [A-Za-z0-9][A-Za-z0-9_.:-]{0,127}, not '../../etc/passwd'");
         cases.forEach((event, message) -> assertThatThrownBy(() -> invoke(function, event.getBytes(StandardCharsets.UTF_8)))

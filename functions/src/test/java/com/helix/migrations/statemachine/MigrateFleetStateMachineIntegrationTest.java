@@ -53,11 +53,7 @@ class MigrateFleetStateMachineIntegrationTest {
     }
 
     private static LambdaApiServer lambda(DatabaseMigrator migrator) {
-        Map<String, RequestStreamHandler> functions = Map.of(
-                "helix-migrate-database", new MigrateDatabaseFunction(migrator),
-                "helix-list-targets", new ListTargetsFunction(migrator),
-                "helix-summarize", new SummarizeFunction());
-        return new LambdaApiServer(functions);
+        return new LambdaApiServer(StateMachineRun.functions(migrator));
     }
 
     private static NodeTools.Result run(LambdaApiServer lambda, Map<String, String> substitutions, String input) throws IOException {
@@ -138,7 +134,7 @@ class MigrateFleetStateMachineIntegrationTest {
             assertThat(out.get("status").asText()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
             assertThat(out.get("cause").asText()).contains("Flyway migration failed: V3__add_regions.sql: ERROR: permission denied for table tenants");
-            assertThat(lambda.calls()).hasSize(1);
+            assertThat(lambda.calls()).containsExactly("helix-check-migrations {}", "helix-migrate-database {\"tier\":\"central\"}");
             assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk"))).isEmpty();
         } finally {
             fleet.close();
@@ -163,6 +159,29 @@ class MigrateFleetStateMachineIntegrationTest {
                     .endsWith("[failure limit of 2 reached: no further databases were started]");
             long migrations1 = lambda.calls().stream().filter(c -> c.startsWith("helix-migrate-database") && !c.contains("central")).count();
             assertThat(migrations1).as("five active tenants and five products, but the run stopped after the first page").isEqualTo(2);
+        } finally {
+            fleet.close();
+        }
+    }
+
+    @Test
+    void aMistakeInTheMigrationSet_stopsTheRunBeforeCentral_namingTheFile(@TempDir Path migrations) throws IOException {
+        TestFleet fleet = fleet("sfni_");
+        for (String tier : List.of("central", "tenant")) {
+            Files.createDirectories(migrations.resolve(tier));
+            for (Path f : Files.list(NodeTools.REPO.resolve("migrations/" + tier)).toList()) {
+                Files.copy(f, migrations.resolve(tier).resolve(f.getFileName()));
+            }
+        }
+        Files.writeString(migrations.resolve("tenant/V6_accounts_email.sql"), "alter table users add column email2 text;");
+        try (LambdaApiServer lambda = lambda(fleet.migrator(migrations))) {
+            JsonNode out = run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
+
+            assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
+            assertThat(out.get("error").asText()).isEqualTo("InvalidMigrationSet");
+            assertThat(out.get("cause").asText()).contains("Invalid configuration: tenant/V6_accounts_email.sql: Invalid versioned migration name format");
+            assertThat(lambda.calls()).containsExactly("helix-check-migrations {}");
+            assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2");
         } finally {
             fleet.close();
         }

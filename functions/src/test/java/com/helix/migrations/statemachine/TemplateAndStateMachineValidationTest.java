@@ -64,6 +64,7 @@ class TemplateAndStateMachineValidationTest {
         }
 
         assertThat(handlers).containsExactly(
+                "com.helix.migrations.handler.CheckMigrationsFunction",
                 "com.helix.migrations.handler.ListTargetsFunction",
                 "com.helix.migrations.handler.MigrateDatabaseFunction",
                 "com.helix.migrations.handler.SummarizeFunction");

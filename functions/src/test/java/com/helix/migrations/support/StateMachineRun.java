@@ -2,6 +2,12 @@ package com.helix.migrations.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.handler.CheckMigrationsFunction;
+import com.helix.migrations.handler.ListTargetsFunction;
+import com.helix.migrations.handler.MigrateDatabaseFunction;
+import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
 
 import java.io.IOException;
@@ -20,12 +26,22 @@ public final class StateMachineRun {
     private StateMachineRun() {
     }
 
+    /** The real handler classes behind each function the state machine calls, by the names {@link #substitutions} gives them. */
+    public static Map<String, RequestStreamHandler> functions(DatabaseMigrator migrator) {
+        return Map.of(
+                "helix-check-migrations", new CheckMigrationsFunction(migrator.sources()),
+                "helix-migrate-database", new MigrateDatabaseFunction(migrator),
+                "helix-list-targets", new ListTargetsFunction(migrator),
+                "helix-summarize", new SummarizeFunction());
+    }
+
     /** The substitutions the template makes, with the given limits. */
     public static Map<String, String> substitutions(int maxConcurrency, int maxFailures, int pageSize) {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("MigrateDatabaseFunctionArn", ACCOUNT_ARN + "helix-migrate-database");
         values.put("ListTargetsFunctionArn", ACCOUNT_ARN + "helix-list-targets");
         values.put("SummarizeFunctionArn", ACCOUNT_ARN + "helix-summarize");
+        values.put("CheckMigrationsFunctionArn", ACCOUNT_ARN + "helix-check-migrations");
         values.put("MaxConcurrency", String.valueOf(maxConcurrency));
         values.put("MaxFailures", String.valueOf(maxFailures));
         values.put("PageSize", String.valueOf(pageSize));

@@ -1,0 +1,53 @@
+package com.helix.migrations.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.schema.MigrationSet;
+import com.helix.migrations.schema.MigrationSources;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * CheckMigrations: reads and checks every tier's migrations and Flyway configuration, touching no
+ * database, so that a mistake in the set stops a fleet run before its first database, in one line
+ * naming the file ({@code InvalidConfigurationException}). Input {@code {}}; output
+ * {@code {"sets":[{"folder","latest","migrations","refused"}]}}.
+ */
+public final class CheckMigrationsFunction implements RequestStreamHandler {
+    private final MigrationSources sources;
+    private Priming priming;
+
+    public CheckMigrationsFunction() {
+        this(new MigrationSources(MigrationsConfig.migrationsDir(System.getenv()), MigrationsConfig.flywayEnvironment(System.getenv())));
+        // Held by the runtime's context until the snapshot, and by this function after it.
+        priming = Priming.register(sources::prime);
+    }
+
+    public CheckMigrationsFunction(MigrationSources sources) {
+        this.sources = sources;
+    }
+
+    /** One tier's migrations, as the check found them. */
+    record CheckedSet(String folder, String latest, int migrations, List<String> refused) {
+    }
+
+    record Checked(List<CheckedSet> sets) {
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        Events.handle(input, output, Events::noFields, ignored -> check());
+    }
+
+    private Checked check() {
+        return new Checked(sources.all().stream().map(CheckMigrationsFunction::checked).toList());
+    }
+
+    private static CheckedSet checked(MigrationSet set) {
+        return new CheckedSet(set.folder(), set.latest() == null ? null : set.latest().getVersion(), set.scripts().size(), set.refusals());
+    }
+}

@@ -1,0 +1,128 @@
+package com.helix.migrations.schema;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.logging.Logger;
+
+/**
+ * Connections for the actions that change a database (migrate, repair). Two things Flyway does not do:
+ * <ul>
+ *   <li>Each connection first takes this tool's migration lock, a session-level advisory lock waited
+ *   for at most {@code lock_timeout}: a second run on the same database waits there and, when the
+ *   first takes longer, fails as {@link MigrationLockTaken} (SQLSTATE 55P03, retryable), instead of
+ *   polling Flyway's own lock for up to a minute.</li>
+ *   <li>In a transaction Flyway opened for a migration, the migration's own top-level {@code BEGIN} and
+ *   {@code COMMIT} are not sent: the migration stays one transaction. ({@link MigrationSet} refuses
+ *   beforehand a {@code COMMIT} or {@code ROLLBACK} that has no {@code BEGIN} to pair with.)</li>
+ * </ul>
+ */
+final class MigrationSession implements DataSource {
+    /** This tool's advisory lock key ("helixmig"); advisory locks are per database. */
+    static final long LOCK_KEY = 0x68656c69786d6967L;
+
+    private final DataSource delegate;
+
+    MigrationSession(DataSource delegate) {
+        this.delegate = delegate;
+    }
+
+    /** Another run holds this tool's migration lock on the database, longer than {@code lock_timeout}. */
+    static final class MigrationLockTaken extends SQLException {
+        MigrationLockTaken(SQLException cause) {
+            super("another run is migrating it (its migration lock stayed taken)", cause.getSQLState(), cause);
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Connection connection = delegate.getConnection();
+        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            lock.execute();
+        } catch (SQLException e) {
+            connection.close();
+            throw "55P03".equals(e.getSQLState()) ? new MigrationLockTaken(e) : e;
+        }
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                new Guarded(connection, connection));
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("credentials come with the data source");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return delegate.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        return delegate.unwrap(type);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return delegate.isWrapperFor(type);
+    }
+
+    /** The connection, and the plain statements it makes, with transaction control held back inside a transaction. */
+    private record Guarded(Object target, Connection connection) implements InvocationHandler {
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (target instanceof Statement && args != null && args.length >= 1 && args[0] instanceof String sql
+                    && method.getName().startsWith("execute") && !connection.getAutoCommit()) {
+                TransactionControl control = TransactionControl.of(sql);
+                if (control == TransactionControl.ROLLBACK) {
+                    throw new SQLException(TransactionControl.keyword(sql) + " would end the migration's transaction early:"
+                            + " a migration runs in one transaction");
+                }
+                if (control != null) {
+                    return method.getReturnType() == boolean.class ? Boolean.FALSE
+                            : method.getReturnType() == long.class ? 0L : method.getReturnType() == int.class ? 0 : null;
+                }
+            }
+            Object result;
+            try {
+                result = method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+            if (target instanceof Connection && result instanceof Statement statement && !(result instanceof PreparedStatement)) {
+                return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
+                        new Guarded(statement, connection));
+            }
+            return result;
+        }
+    }
+}
