@@ -1,6 +1,7 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,11 @@ final class ConnectionOptions {
 
     @Option(names = "--region", paramLabel = "REGION", description = "Region of the central secret (env AWS_REGION).")
     String region;
+
+    /** The platform the flags and the environment describe. */
+    Platform platform(Map<String, String> env) {
+        return Platform.fromConfig(config(env));
+    }
 
     /** The flags laid over the environment, read as the functions read it. */
     MigrationsConfig config(Map<String, String> env) {

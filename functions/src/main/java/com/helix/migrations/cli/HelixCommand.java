@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
         description = "Keeps the central, tenant and product databases on the latest schema.",
         subcommands = {
                 TierCommand.Central.class, TierCommand.Tenants.class, TierCommand.Products.class,
-                OneCommand.class, StatusCommand.class, RepairCommand.class, ConfigCommand.class, StartCommand.class, DemoCommand.class},
+                OneCommand.class, StatusCommand.class, RepairCommand.class, ConfigCommand.class, StartCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:all good",
@@ -29,6 +29,6 @@ final class HelixCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required (central, tenants, products, one, status, repair, config, start, demo)");
+        throw new ParameterException(spec.commandLine(), "a command is required (central, tenants, products, one, status, repair, config, start)");
     }
 }

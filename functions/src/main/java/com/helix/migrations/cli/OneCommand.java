@@ -1,14 +1,14 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Target;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.Tier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,11 +56,11 @@ final class OneCommand implements Callable<Integer> {
         MigrationRequest request = which.tenant != null
                 ? new MigrationRequest(Tier.TENANT, which.tenant, Action.parse(action), target)
                 : new MigrationRequest(Tier.PRODUCT, which.product, Action.parse(action), target);
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
+        Platform platform = connection.platform(cli.env());
         // Not found, not provisioned: exit 2; central unreachable: exit 1, worth trying again (Main).
-        Target found = migrator.resolve(request.tier(), request.id());
+        Target found = platform.registry().find(request.tier(), request.id());
         // From here on a failure is this database's, reported as its outcome: exit 1.
-        MigrationOutcome outcome = new FleetRunner(migrator::run)
+        MigrationOutcome outcome = new FleetRunner(platform.migrator())
                 .run(List.of(found), new FleetOptions(1, null, request.action(), request.targetVersion()), o -> { })
                 .outcomes().get(0);
         if (output == RunOptions.Output.json) {

@@ -1,7 +1,7 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.fleet.FleetOptions;
@@ -38,10 +38,10 @@ final class RepairCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Cli cli = parent.cli;
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
+        Platform platform = connection.platform(cli.env());
         Report report = new Report(cli.out(), run.json(), Terminal.interactive(cli.env()),
                 dryRun ? RepairCommand::preview : MigrationOutcome::line);
-        new FleetRun(migrator).run(tiers.scopes(true),
+        new FleetRun(platform).run(tiers.scopes(true),
                 new FleetOptions(run.concurrency, null, dryRun ? Action.STATUS : Action.REPAIR, null), report);
         FleetSummary summary = report.finish();
         return summary.anyFailed() ? Main.FAILED : Main.OK;

@@ -6,7 +6,7 @@ import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 
 import java.io.PrintStream;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Ids;
+import com.helix.migrations.target.Ids;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

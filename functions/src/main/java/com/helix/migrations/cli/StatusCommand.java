@@ -2,7 +2,7 @@ package com.helix.migrations.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
@@ -39,8 +39,8 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         Cli cli = parent.cli;
         List<FleetRun.Scope> scopes = tiers.scopes(false);
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
-        List<MigrationOutcome> outcomes = new FleetRun(migrator)
+        Platform platform = connection.platform(cli.env());
+        List<MigrationOutcome> outcomes = new FleetRun(platform)
                 .run(scopes, new FleetOptions(run.concurrency, null, Action.STATUS, null), outcome -> { });
         FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
         outcomes.forEach(summary::add);

@@ -1,11 +1,11 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,9 +43,9 @@ abstract class TierCommand implements Callable<Integer> {
         Cli cli = parent.cli;
         FleetOptions options = new FleetOptions(run.concurrency, maxFailures, dryRun ? Action.STATUS : Action.MIGRATE, target);
         FleetRun.Scope scope = scope();
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(connection.config(cli.env()));
+        Platform platform = connection.platform(cli.env());
         Report report = Report.of(cli, run);
-        new FleetRun(migrator).run(List.of(scope), options, report);
+        new FleetRun(platform).run(List.of(scope), options, report);
         return Report.exitCode(report.finish());
     }
 

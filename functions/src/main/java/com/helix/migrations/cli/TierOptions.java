@@ -2,7 +2,7 @@ package com.helix.migrations.cli;
 
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetRun;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 

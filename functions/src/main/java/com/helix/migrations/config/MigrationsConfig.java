@@ -1,7 +1,7 @@
 package com.helix.migrations.config;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
-import com.helix.migrations.registry.Ids;
+import com.helix.migrations.target.Ids;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +58,19 @@ public record MigrationsConfig(
 
     /** Reads and checks the variables; the first problem found is the exception's message. */
     public static MigrationsConfig fromEnvironment(Map<String, String> env) {
+        return read(env, parseJurisdictionRegions(required(env, "JURISDICTION_REGIONS")));
+    }
+
+    /**
+     * What reading the central registry needs: no {@code JURISDICTION_REGIONS} (the ListTargets
+     * function lists targets and reads only the central database's secret).
+     */
+    public static MigrationsConfig forCentral(Map<String, String> env) {
+        return read(env, Map.of());
+    }
+
+    private static MigrationsConfig read(Map<String, String> env, Map<String, String> regions) {
         String centralSecretId = required(env, "CENTRAL_DB_SECRET_ID");
-        Map<String, String> regions = parseJurisdictionRegions(required(env, "JURISDICTION_REGIONS"));
         Path secretsFile = optionalPath(env, "SECRETS_FILE", false);
         String homeRegion = blankToNull(env.get("AWS_REGION"));
         if (homeRegion == null && secretsFile == null) {

@@ -2,7 +2,7 @@ package com.helix.migrations.core;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.helix.migrations.exceptions.InvalidRequestException;
-import com.helix.migrations.registry.Ids;
+import com.helix.migrations.target.Ids;
 
 import java.util.Arrays;
 import java.util.Locale;

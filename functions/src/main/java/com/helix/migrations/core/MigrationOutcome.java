@@ -1,8 +1,10 @@
 package com.helix.migrations.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.helix.migrations.registry.Target;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.exceptions.ErrorCode;
+import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.schema.SchemaReport;
 
 import java.util.List;
@@ -23,13 +25,14 @@ import java.util.stream.Collectors;
  * @param warnings        what deserves a look although nothing failed
  * @param error           why it failed (null unless {@code status} is {@code failed})
  * @param errorType       the failure's exception, by simple class name ({@code MigrationFailedException})
+ * @param errorCode       the failure's code ({@code MIGRATION_FAILED}; {@code UNEXPECTED} for anything not raised on purpose)
  */
 public record MigrationOutcome(Tier tier, String id, String name, String jurisdiction, String productType,
                                String database, Action action, MigrationStatus status, String fromVersion, String toVersion,
                                String failedMigration, int applied, List<String> pending,
                                @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SchemaReport.Problem> blocked,
                                @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> repairs,
-                               List<String> warnings, long durationMs, String error, String errorType) {
+                               List<String> warnings, long durationMs, String error, String errorType, ErrorCode errorCode) {
 
     /** Pending migrations named in a line; the result's list has them all. */
     private static final int PENDING_SHOWN = 10;
@@ -51,14 +54,19 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
         };
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
                 databaseName(target), action, status, report.fromVersion(), report.toVersion(), report.failedVersion(),
-                report.applied(), report.pending(), report.blocked(), report.repairs(), report.warnings(), durationMs, null, null);
+                report.applied(), report.pending(), report.blocked(), report.repairs(), report.warnings(), durationMs, null, null, null);
     }
 
-    /** A database that could not be dealt with: {@code error} says why. */
-    public static MigrationOutcome failed(Target target, Action action, String error, String errorType, long durationMs) {
+    /**
+     * A database that could not be dealt with: what was thrown, by its message, class and code. Anything
+     * this project did not raise on purpose is named by its class too, as {@link ErrorCode#UNEXPECTED}.
+     */
+    public static MigrationOutcome failed(Target target, Action action, RuntimeException failure, long durationMs) {
+        ErrorCode code = failure instanceof MigrationsException known ? known.code() : ErrorCode.UNEXPECTED;
+        String error = code == ErrorCode.UNEXPECTED ? failure.getClass().getName() + ": " + failure.getMessage() : failure.getMessage();
         return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
                 databaseName(target), action, MigrationStatus.FAILED, null, null, null, 0, List.of(), List.of(), List.of(),
-                List.of(), durationMs, error, errorType);
+                List.of(), durationMs, error, failure.getClass().getSimpleName(), code);
     }
 
     public boolean succeeded() {

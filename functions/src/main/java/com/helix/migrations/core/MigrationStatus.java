@@ -2,7 +2,12 @@ package com.helix.migrations.core;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import com.helix.migrations.exceptions.InvalidRequestException;
+import com.helix.migrations.target.Ids;
+
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** How one database ended. */
 public enum MigrationStatus {
@@ -22,6 +27,17 @@ public enum MigrationStatus {
     @JsonValue
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The status by its name in results ({@code up_to_date}). */
+    public static MigrationStatus parse(String value) {
+        for (MigrationStatus status : values()) {
+            if (status.wire().equals(value)) {
+                return status;
+            }
+        }
+        throw new InvalidRequestException("status must be one of " + Arrays.stream(values()).map(MigrationStatus::wire)
+                .collect(Collectors.joining(", ")) + ", not " + Ids.quote(value));
     }
 
     /** Whether the action did what it was asked (a blocked database did not fail, but needs attention). */

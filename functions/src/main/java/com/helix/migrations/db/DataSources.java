@@ -2,7 +2,7 @@ package com.helix.migrations.db;
 
 import com.helix.migrations.config.DatabaseSettings;
 import com.helix.migrations.credentials.DatabaseCredentials;
-import com.helix.migrations.registry.DatabaseLocation;
+import com.helix.migrations.target.DatabaseLocation;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;

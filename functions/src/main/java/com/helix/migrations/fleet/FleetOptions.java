@@ -2,7 +2,7 @@ package com.helix.migrations.fleet;
 
 import com.helix.migrations.core.Action;
 import com.helix.migrations.exceptions.InvalidRequestException;
-import com.helix.migrations.registry.Ids;
+import com.helix.migrations.target.Ids;
 
 /**
  * How to run a fan-out.

@@ -8,4 +8,18 @@ package com.helix.migrations.fleet;
  * @param cause   the first failures in one line, for the final {@code Fail} state; null while none failed
  */
 public record FleetProgress(FleetSummary summary, boolean stop, String cause) {
+
+    /**
+     * @param maxFailures stop once this many failed; null: never
+     * @param shown       how many failures the cause names
+     */
+    public static FleetProgress of(FleetSummary summary, Integer maxFailures, int shown) {
+        boolean stop = maxFailures != null && summary.failedCount() >= maxFailures;
+        String cause = null;
+        if (summary.anyFailed()) {
+            cause = summary.describeFailures(shown)
+                    + (stop ? " [failure limit of " + maxFailures + " reached: no further databases were started]" : "");
+        }
+        return new FleetProgress(summary, stop, cause);
+    }
 }

@@ -1,11 +1,11 @@
 package com.helix.migrations.fleet;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
-import com.helix.migrations.registry.Target;
+import com.helix.migrations.target.Target;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.schema.MigrationSources;
 
@@ -54,10 +54,10 @@ public final class FleetRun {
         }
     }
 
-    private final DatabaseMigrator migrator;
+    private final Platform platform;
 
-    public FleetRun(DatabaseMigrator migrator) {
-        this.migrator = migrator;
+    public FleetRun(Platform platform) {
+        this.platform = platform;
     }
 
     /** Runs the action over every scope, in order; returns every outcome. */
@@ -67,15 +67,15 @@ public final class FleetRun {
                 set.target(options.targetVersion());
             }
         }
-        FleetRunner runner = new FleetRunner(migrator::run);
+        FleetRunner runner = new FleetRunner(platform.migrator());
         List<MigrationOutcome> outcomes = new ArrayList<>();
         for (Scope scope : scopes) {
             listener.starting(scope, options.action());
             List<Target> targets;
             if (scope.tier() == Tier.CENTRAL) {
-                targets = List.of(migrator.resolve(Tier.CENTRAL, null));
+                targets = List.of(platform.registry().find(Tier.CENTRAL, null));
             } else {
-                targets = migrator.registry().listAll(new TargetQuery(scope.tier(), scope.productType(), scope.ids(),
+                targets = platform.registry().listAll(new TargetQuery(scope.tier(), scope.productType(), scope.ids(),
                         scope.excludeIds(), null, scope.jurisdiction(), LISTING_PAGE_SIZE, null));
                 listener.found(scope, targets.size(), options.action());
             }
@@ -88,7 +88,7 @@ public final class FleetRun {
 
     /** The migration sets a scope's databases use, read and checked. */
     private List<MigrationSet> sets(Scope scope) {
-        MigrationSources sources = migrator.sources();
+        MigrationSources sources = platform.sources();
         if (scope.tier() != Tier.PRODUCT) {
             return List.of(sources.set(scope.tier(), null));
         }

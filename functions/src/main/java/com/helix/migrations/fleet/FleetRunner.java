@@ -1,10 +1,11 @@
 package com.helix.migrations.fleet;
 
+import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.MigrationsException;
-import com.helix.migrations.registry.Target;
+import com.helix.migrations.target.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,11 @@ public final class FleetRunner {
     }
 
     private final Work work;
+
+    /** Each database through the migrator, as the MigrateDatabase function runs it (with no deadline). */
+    public FleetRunner(DatabaseMigrator migrator) {
+        this((target, action, targetVersion) -> migrator.run(target, action, targetVersion, null));
+    }
 
     public FleetRunner(Work work) {
         this.work = work;
@@ -85,12 +91,11 @@ public final class FleetRunner {
         try {
             return work.run(target, options.action(), options.targetVersion());
         } catch (MigrationsException e) {
-            return MigrationOutcome.failed(target, options.action(), e.getMessage(), e.getClass().getSimpleName(), elapsedMs(started));
+            return MigrationOutcome.failed(target, options.action(), e, elapsedMs(started));
         } catch (RuntimeException e) {
             // A bug, or something no one foresaw: this database's failure, named, with the stack in the log.
             LOG.error("Unexpected failure on {} {}", target.tier(), target.id(), e);
-            return MigrationOutcome.failed(target, options.action(), e.getClass().getName() + ": " + e.getMessage(),
-                    e.getClass().getSimpleName(), elapsedMs(started));
+            return MigrationOutcome.failed(target, options.action(), e, elapsedMs(started));
         }
     }
 

@@ -2,6 +2,7 @@ package com.helix.migrations.fleet;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.core.MigrationStatus;
 
 import java.util.ArrayList;
@@ -26,8 +27,13 @@ import java.util.List;
 public record FleetSummary(List<String> success, List<Failure> failed, int succeeded, int failedCount,
                            int migrated, int upToDate, int pending, int blocked, int repaired, int skipped, String message) {
 
-    /** One failed (or blocked) database: what it is and why. */
-    public record Failure(String tier, String id, String name, String error, String errorType) {
+    /**
+     * One failed (or blocked) database: what it is and why.
+     *
+     * @param errorType the failure's exception, by simple class name
+     * @param errorCode the failure's code; null for a blocked database
+     */
+    public record Failure(String tier, String id, String name, String error, String errorType, ErrorCode errorCode) {
     }
 
     public FleetSummary {
@@ -92,12 +98,14 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         public synchronized Builder add(MigrationOutcome outcome) {
             if (outcome.status() == MigrationStatus.BLOCKED) {
                 blocked++;
-                return listFailure(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), "blocked: " + outcome.blockedReason(), null));
+                return listFailure(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), "blocked: " + outcome.blockedReason(),
+                        null, null));
             }
             if (outcome.succeeded()) {
                 return succeeded(outcome.id(), outcome.status());
             }
-            return failed(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), outcome.error(), outcome.errorType()));
+            return failed(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), outcome.error(), outcome.errorType(),
+                    outcome.errorCode()));
         }
 
         public synchronized Builder succeeded(String id, MigrationStatus status) {

@@ -1,14 +1,18 @@
 package com.helix.migrations.fleet;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.registry.CentralRegistry;
-import com.helix.migrations.registry.Target;
+import com.helix.migrations.target.Target;
 import com.helix.migrations.registry.TargetPage;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Ids;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.schema.MigrationSources;
 
 import java.io.IOException;
@@ -24,6 +28,8 @@ import java.util.List;
 public final class TargetPages {
     public static final int DEFAULT_PAGE_SIZE = 100;
     public static final int MAX_PAGE_SIZE = 1000;
+    /** Ids an event may name in one filter. */
+    static final int MAX_IDS = 10_000;
 
     private final CentralRegistry registry;
     private final MigrationSources sources;
@@ -33,9 +39,41 @@ public final class TargetPages {
         this.sources = sources;
     }
 
-    /** A ListTargets request, already checked for shape. */
+    public static TargetPages of(Platform platform) {
+        return new TargetPages(platform.registry(), platform.sources());
+    }
+
+    /** Loads what a listing needs (SnapStart priming); reads no secret, connects nowhere. */
+    public void prime() {
+        registry.prime();
+        Json.MAPPER.valueToTree(new Page(List.of(), 0, null));
+    }
+
+    /**
+     * A ListTargets event, checked for shape (each filter is checked again, for content, by {@link TargetQuery}).
+     *
+     * @param pageSize 1 to {@value #MAX_PAGE_SIZE}; null for {@value #DEFAULT_PAGE_SIZE}
+     */
     public record Request(Tier tier, String productType, List<String> ids, List<String> excludeIds,
                           List<String> tenantIds, String jurisdiction, Integer pageSize, String nextToken) {
+        @JsonCreator
+        static Request fromEvent(@JsonProperty("tier") String tier, @JsonProperty("productType") String productType,
+                                 @JsonProperty("ids") List<String> ids, @JsonProperty("excludeIds") List<String> excludeIds,
+                                 @JsonProperty("tenantIds") List<String> tenantIds, @JsonProperty("jurisdiction") String jurisdiction,
+                                 @JsonProperty("pageSize") Integer pageSize, @JsonProperty("nextToken") String nextToken) {
+            if (tier == null) {
+                throw new InvalidRequestException("tier is required (tenant or product)");
+            }
+            return new Request(Tier.parse(tier), productType == null ? null : Ids.requireProductType(productType),
+                    limited("ids", ids), limited("excludeIds", excludeIds), limited("tenantIds", tenantIds), jurisdiction, pageSize, nextToken);
+        }
+
+        private static List<String> limited(String field, List<String> ids) {
+            if (ids != null && ids.size() > MAX_IDS) {
+                throw new InvalidRequestException(field + " holds more than " + MAX_IDS + " ids");
+            }
+            return ids;
+        }
     }
 
     /** One target as the state machine carries it. */

@@ -31,8 +31,15 @@ public final class CheckMigrationsFunction implements RequestStreamHandler {
         this.sources = sources;
     }
 
+    /** The event: nothing. */
+    record Check() {
+    }
+
     /** One tier's migrations, as the check found them. */
     record CheckedSet(String folder, String latest, int migrations, List<String> refused) {
+        static CheckedSet of(MigrationSet set) {
+            return new CheckedSet(set.folder(), set.latest() == null ? null : set.latest().getVersion(), set.scripts().size(), set.refusals());
+        }
     }
 
     record Checked(List<CheckedSet> sets) {
@@ -40,14 +47,6 @@ public final class CheckMigrationsFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Events.handle(input, output, Events::noFields, ignored -> check());
-    }
-
-    private Checked check() {
-        return new Checked(sources.all().stream().map(CheckMigrationsFunction::checked).toList());
-    }
-
-    private static CheckedSet checked(MigrationSet set) {
-        return new CheckedSet(set.folder(), set.latest() == null ? null : set.latest().getVersion(), set.scripts().size(), set.refusals());
+        LambdaIO.handle(input, output, Check.class, check -> new Checked(sources.all().stream().map(CheckedSet::of).toList()));
     }
 }

@@ -3,7 +3,7 @@ package com.helix.migrations.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.config.MigrationsConfig;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.TargetPages;
 
 import java.io.IOException;
@@ -12,26 +12,28 @@ import java.io.OutputStream;
 
 /**
  * ListTargets: one page of the active, provisioned databases of a tier, read from the central registry.
- * Input {@code {"tier","productType","ids","excludeIds","tenantIds","jurisdiction","pageSize","nextToken"}}
+ * Input {@link TargetPages.Request} {@code {"tier","productType","ids","excludeIds","tenantIds","jurisdiction","pageSize","nextToken"}}
  * (all but tier optional); output {@code {"items":[{"tier","id","name","jurisdiction","productType"}],"count","nextToken"}}.
  */
 public final class ListTargetsFunction implements RequestStreamHandler {
-    private final DatabaseMigrator migrator;
+    private final TargetPages pages;
     private Priming priming;
 
     public ListTargetsFunction() {
-        this(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(System.getenv())));
+        this(TargetPages.of(Platform.fromConfig(MigrationsConfig.forCentral(System.getenv()))));
         // Held by the runtime's context until the snapshot, and by this function after it.
-        priming = Priming.register(() -> Events.prime(migrator));
+        priming = Priming.register(() -> {
+            pages.prime();
+            Priming.event(TargetPages.Request.class, "{\"tier\":\"tenant\",\"pageSize\":1}");
+        });
     }
 
-    public ListTargetsFunction(DatabaseMigrator migrator) {
-        this.migrator = migrator;
+    public ListTargetsFunction(TargetPages pages) {
+        this.pages = pages;
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Events.handle(input, output, Events::listTargetsRequest,
-                request -> new TargetPages(migrator.registry(), migrator.sources()).page(request));
+        LambdaIO.handle(input, output, TargetPages.Request.class, pages::page);
     }
 }

@@ -5,6 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.core.Platform;
+import com.helix.migrations.registry.CentralRegistry;
+import com.helix.migrations.target.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,32 +18,38 @@ import java.io.OutputStream;
 import java.time.Duration;
 
 /**
- * MigrateDatabase: one database, {@code {"tier","id","action","targetVersion"}} in, the outcome out.
- * A failure is thrown as its specific exception, which Step Functions and Lambda callers see by its
- * fully qualified class name.
+ * MigrateDatabase: one database, {@link MigrationRequest} {@code {"tier","id","action","targetVersion"}}
+ * in, the {@link MigrationOutcome} out. A failure is thrown as its specific exception, which Step
+ * Functions and Lambda callers see by its fully qualified class name.
  */
 public final class MigrateDatabaseFunction implements RequestStreamHandler {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateDatabaseFunction.class);
 
+    private final CentralRegistry registry;
     private final DatabaseMigrator migrator;
     private Priming priming;
 
     /** Used by Lambda: configuration from the environment, clients built once per container. */
     public MigrateDatabaseFunction() {
-        this(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(System.getenv())));
+        this(Platform.fromConfig(MigrationsConfig.fromEnvironment(System.getenv())));
         // Held by the runtime's context until the snapshot, and by this function after it.
-        priming = Priming.register(() -> Events.prime(migrator));
+        priming = Priming.register(() -> {
+            migrator.prime();
+            Priming.event(MigrationRequest.class, "{\"tier\":\"tenant\",\"id\":\"priming\",\"action\":\"status\"}");
+        });
     }
 
-    public MigrateDatabaseFunction(DatabaseMigrator migrator) {
-        this.migrator = migrator;
+    public MigrateDatabaseFunction(Platform platform) {
+        this.registry = platform.registry();
+        this.migrator = platform.migrator();
     }
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Events.handle(input, output, Events::migrationRequest, request -> {
-            // A container's remaining time bounds what is started and how long any statement may run.
-            MigrationOutcome outcome = migrator.run(request,
+        LambdaIO.handle(input, output, MigrationRequest.class, request -> {
+            // The invocation's remaining time bounds what is started and how long any statement may run.
+            Target target = registry.find(request.tier(), request.id());
+            MigrationOutcome outcome = migrator.run(target, request.action(), request.targetVersion(),
                     context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
             LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());
             return outcome;

@@ -1,8 +1,12 @@
 package com.helix.migrations.handler;
 
+import com.helix.migrations.json.Json;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * SnapStart priming: work done once before the snapshot is taken, so restored containers start warm.
@@ -21,6 +25,15 @@ final class Priming implements Resource {
         Priming priming = new Priming(prime);
         Core.getGlobalContext().register(priming);
         return priming;
+    }
+
+    /** Reads one event into its request type and writes it back: loads Jackson's classes for both. */
+    static void event(Class<?> type, String event) {
+        try {
+            Json.MAPPER.writeValueAsBytes(Json.MAPPER.readValue(event, type));
+        } catch (IOException e) {
+            throw new UncheckedIOException("priming event " + event, e);
+        }
     }
 
     @Override

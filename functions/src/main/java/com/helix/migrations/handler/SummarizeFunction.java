@@ -12,10 +12,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Summarize: folds one page of per-database results into the running summary, the original
- * library's {@code {success, failed}} with counts. The lists are capped so the summary stays a few
- * kilobytes at 40,000 databases; the first failures are always named. Needs no configuration and
- * touches no database.
+ * Summarize: folds one page of per-database results ({@link SummarizeRequest}) into the running summary,
+ * the original library's {@code {success, failed}} with counts. The lists are capped so the summary
+ * stays a few kilobytes at 40,000 databases; the first failures are always named. Needs no
+ * configuration and touches no database.
  */
 public final class SummarizeFunction implements RequestStreamHandler {
     /** Ids kept in {@code success}; the count covers the rest. */
@@ -29,25 +29,19 @@ public final class SummarizeFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Events.handle(input, output, Events::summarizeRequest, SummarizeFunction::fold);
+        LambdaIO.handle(input, output, SummarizeRequest.class, SummarizeFunction::fold);
     }
 
-    static FleetProgress fold(Events.SummarizeRequest request) {
+    static FleetProgress fold(SummarizeRequest request) {
         FleetSummary.Builder builder = new FleetSummary.Builder(SUCCESS_CAP, FAILED_CAP);
         if (request.summary() != null) {
             builder.merge(request.summary());
         }
         request.results().forEach(result -> result.addTo(builder));
-        FleetSummary summary = builder.build();
-        boolean stop = request.maxFailures() != null && summary.failedCount() >= request.maxFailures();
+        FleetProgress progress = FleetProgress.of(builder.build(), request.maxFailures(), CAUSE_SHOWN);
         if (!request.results().isEmpty()) {
-            LOG.info("{} ({} in this page)", summary.message(), request.results().size());
+            LOG.info("{} ({} in this page)", progress.summary().message(), request.results().size());
         }
-        String cause = null;
-        if (summary.anyFailed()) {
-            cause = summary.describeFailures(CAUSE_SHOWN)
-                    + (stop ? " [failure limit of " + request.maxFailures() + " reached: no further databases were started]" : "");
-        }
-        return new FleetProgress(summary, stop, cause);
+        return progress;
     }
 }

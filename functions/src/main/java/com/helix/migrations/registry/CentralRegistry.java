@@ -1,6 +1,15 @@
 package com.helix.migrations.registry;
 
+import com.helix.migrations.target.Tier;
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.DatabaseLocation;
+
+import com.helix.migrations.config.DatabaseSettings;
+import com.helix.migrations.credentials.Credentials;
+import com.helix.migrations.credentials.DatabaseCredentials;
+import com.helix.migrations.db.DataSources;
 import com.helix.migrations.db.SqlFailures;
+import com.helix.migrations.exceptions.InvalidSecretException;
 import com.helix.migrations.exceptions.ProductDatabaseNotProvisionedException;
 import com.helix.migrations.exceptions.ProductNotFoundException;
 import com.helix.migrations.exceptions.TenantDatabaseNotProvisionedException;
@@ -16,7 +25,9 @@ import java.util.List;
 
 /**
  * Reads the central database: where each tenant's and product's database lives. Read-only, and
- * parameterised SQL only: ids never become SQL text.
+ * parameterised SQL only: ids never become SQL text. The central database is found through its
+ * secret (in the home region), which must say where it is; the secret is read and the first
+ * connection made on first use, never when the registry is built (a SnapStart snapshot holds neither).
  */
 public final class CentralRegistry {
     private static final String TENANT_COLUMNS = """
@@ -33,10 +44,31 @@ public final class CentralRegistry {
             join tenants t on t.id = p.tenant_id
             """;
 
-    private final DataSource central;
+    private final Credentials credentials;
+    private final String centralSecretId;
+    private final DatabaseSettings settings;
+    private volatile Central central;
 
-    public CentralRegistry(DataSource central) {
-        this.central = central;
+    /** @param centralSecretId the secret locating the central database ({@code CENTRAL_DB_SECRET_ID}) */
+    public CentralRegistry(Credentials credentials, String centralSecretId, DatabaseSettings settings) {
+        this.credentials = credentials;
+        this.centralSecretId = centralSecretId;
+        this.settings = settings;
+    }
+
+    /** The database a tier and id name: the central database itself, or a tenant's or product's, provisioned. */
+    public Target find(Tier tier, String id) {
+        return switch (tier) {
+            case CENTRAL -> central().target();
+            case TENANT -> tenant(id);
+            case PRODUCT -> product(id);
+        };
+    }
+
+    /** Loads the driver and the secret store's clients (SnapStart priming); reads no secret, connects nowhere. */
+    public void prime() {
+        credentials.prime();
+        DataSources.prime();
     }
 
     /** The tenant, provisioned; its status is reported, not checked. */
@@ -125,7 +157,7 @@ public final class CentralRegistry {
 
         List<Target> items = new ArrayList<>();
         List<TargetQuery.Cursor> cursors = new ArrayList<>();
-        try (Connection connection = central.getConnection();
+        try (Connection connection = central().dataSource().getConnection();
              PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             bind(connection, statement, params);
             try (ResultSet rs = statement.executeQuery()) {
@@ -161,7 +193,7 @@ public final class CentralRegistry {
     }
 
     private Target findOne(Tier tier, String sql, String id) {
-        try (Connection connection = central.getConnection();
+        try (Connection connection = central().dataSource().getConnection();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, id);
             try (ResultSet rs = statement.executeQuery()) {
@@ -188,6 +220,36 @@ public final class CentralRegistry {
             } else {
                 statement.setObject(i + 1, param);
             }
+        }
+    }
+
+    private Central central() {
+        Central current = central;
+        if (current == null) {
+            synchronized (this) {
+                current = central;
+                if (current == null) {
+                    current = Central.open(credentials, centralSecretId, settings);
+                    central = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** The central database: where its secret says it is. */
+    private record Central(Target target, DataSource dataSource) {
+        static Central open(Credentials credentials, String secretId, DatabaseSettings settings) {
+            DatabaseCredentials secret = credentials.home(secretId);
+            if (secret.host() == null) {
+                throw new InvalidSecretException(secretId, "no host");
+            }
+            if (secret.dbname() == null) {
+                throw new InvalidSecretException(secretId, "no dbname");
+            }
+            DatabaseLocation location = new DatabaseLocation(secret.host(), secret.port() == null ? 5432 : secret.port(),
+                    secret.dbname(), secretId);
+            return new Central(Target.central(location), DataSources.postgres(location, secret, settings));
         }
     }
 }

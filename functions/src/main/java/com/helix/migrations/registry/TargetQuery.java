@@ -1,5 +1,8 @@
 package com.helix.migrations.registry;
 
+import com.helix.migrations.target.Tier;
+import com.helix.migrations.target.Ids;
+
 import java.util.List;
 
 /**

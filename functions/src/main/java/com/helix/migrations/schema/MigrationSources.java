@@ -2,8 +2,8 @@ package com.helix.migrations.schema;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.UnknownProductTypeException;
-import com.helix.migrations.registry.Ids;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Ids;
+import com.helix.migrations.target.Tier;
 import org.flywaydb.core.api.resource.LoadableResource;
 
 import java.io.IOException;

@@ -66,12 +66,11 @@ public final class SchemaMigrator {
     }
 
     /**
-     * Applies pending migrations, up to {@code targetVersion} when given. A failed history row left by
+     * Applies pending migrations, up to {@code target} ({@link MigrationSet#target}; {@code LATEST} for all). A failed history row left by
      * a migration that ran outside a transaction is removed first (what {@code flyway repair} does for
      * it), so that the migration is tried again; a transactional migration never leaves one.
      */
-    public SchemaReport migrate(Database database, String targetVersion) {
-        MigrationVersion target = database.set().target(targetVersion);
+    public SchemaReport migrate(Database database, MigrationVersion target) {
         Flyway flyway = flyway(database, new MigrationSession(database.dataSource()), target);
         try {
             if (!database.set().refusals().isEmpty()) {

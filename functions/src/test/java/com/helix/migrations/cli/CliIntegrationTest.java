@@ -243,7 +243,7 @@ class CliIntegrationTest {
 
     @Test
     void help_isAvailableEverywhere() {
-        for (String command : List.of("central", "tenants", "products", "one", "status", "start", "demo")) {
+        for (String command : List.of("central", "tenants", "products", "one", "status", "repair", "config", "start")) {
             CliRun run = CliRun.of(env, command, "--help");
             assertThat(run.exit()).as(command).isZero();
             assertThat(run.out()).as(command).contains("Usage: helix-migrations " + command);

@@ -1,9 +1,10 @@
 package com.helix.migrations.core;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,10 +49,10 @@ class FailedMigrationIntegrationTest {
                 update accounts set owner_id = id;
                 alter table accounts drop column no_such_column;
                 """);
-        DatabaseMigrator migrator = fleet.migrator(dir);
+        Platform migrator = fleet.platform(dir);
         String db = fleet.builder.tenantDatabase("acme-uk");
 
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(MigrationFailedException.class)
                 .hasMessage("Flyway migration failed: V3__split_owner.sql: ERROR: column \"no_such_column\" of relation \"accounts\" does not exist");
 
@@ -61,7 +62,7 @@ class FailedMigrationIntegrationTest {
                 .containsExactly("id", "owner");
         assertThat(fleet.strings(db, "select owner from accounts order by id")).containsExactly("ann", "bob");
 
-        MigrationOutcome status = migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        MigrationOutcome status = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
         assertThat(status.toVersion()).isEqualTo("2");
         assertThat(status.pending()).containsExactly("3");
     }
@@ -70,10 +71,10 @@ class FailedMigrationIntegrationTest {
     void failingMigration_becomesAFailedOutcome_inAFleetRun(@TempDir Path dir) throws IOException {
         Path tenant = Files.createDirectories(dir.resolve("tenant"));
         Files.writeString(tenant.resolve("V1__broken.sql"), "create table t (id int); select 1/0;");
-        DatabaseMigrator migrator = fleet.migrator(dir);
-        var target = migrator.resolve(Tier.TENANT, "globex-eu");
+        Platform platform = fleet.platform(dir);
+        var target = platform.registry().find(Tier.TENANT, "globex-eu");
 
-        MigrationOutcome outcome = new FleetRunner(migrator::run)
+        MigrationOutcome outcome = new FleetRunner(platform.migrator())
                 .run(List.of(target), new FleetOptions(1, null, Action.MIGRATE, null), o -> { }).outcomes().get(0);
 
         assertThat(outcome.status()).isEqualTo(MigrationStatus.FAILED);

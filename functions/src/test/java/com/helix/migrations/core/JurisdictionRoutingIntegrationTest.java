@@ -1,8 +1,9 @@
 package com.helix.migrations.core;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.exceptions.UnknownJurisdictionException;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.SecretsManagerFake;
 import com.helix.migrations.support.SecretsManagerFake.Fetch;
 import com.helix.migrations.support.TestFleet;
@@ -38,12 +39,12 @@ class JurisdictionRoutingIntegrationTest {
     @Test
     void secrets_areFetchedFromTheRegionOfTheTargetsJurisdiction_andCachedPerContainer() {
         fleet.serveSecrets();
-        DatabaseMigrator migrator = fleet.migrator();
+        Platform migrator = fleet.platform();
 
-        migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
-        migrator.run(new MigrationRequest(Tier.TENANT, "globex-eu", Action.STATUS, null));
-        migrator.run(new MigrationRequest(Tier.PRODUCT, "globex-eu-kira", Action.STATUS, null));
-        migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "globex-eu", Action.STATUS, null));
+        TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "globex-eu-kira", Action.STATUS, null));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
 
         assertThat(SecretsManagerFake.fetches()).containsExactlyInAnyOrder(
                 new Fetch("helix/central", "eu-west-1"),
@@ -55,9 +56,9 @@ class JurisdictionRoutingIntegrationTest {
     @Test
     void unknownJurisdiction_isRefusedWithoutAskingAnyRegion() {
         fleet.serveSecrets();
-        DatabaseMigrator migrator = fleet.migrator();
+        Platform migrator = fleet.platform();
 
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "stark-us", Action.STATUS, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "stark-us", Action.STATUS, null)))
                 .isInstanceOf(UnknownJurisdictionException.class)
                 .hasMessage("Unknown jurisdiction: us");
         assertThat(SecretsManagerFake.fetches()).extracting(Fetch::secretId).containsExactly("helix/central");
@@ -67,11 +68,11 @@ class JurisdictionRoutingIntegrationTest {
     void unknownJurisdiction_isRefusedWithASecretsFileToo(@TempDir Path dir) {
         Map<String, String> env = fleet.environment();
         env.put("SECRETS_FILE", fleet.builder.writeSecretsFile(dir.resolve("secrets.json")).toString());
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        Platform migrator = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
 
-        assertThat(migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null)).status())
+        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null)).status())
                 .isIn(MigrationStatus.PENDING, MigrationStatus.UP_TO_DATE);
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "stark-us", Action.STATUS, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "stark-us", Action.STATUS, null)))
                 .isInstanceOf(UnknownJurisdictionException.class)
                 .hasMessage("Unknown jurisdiction: us");
     }

@@ -1,6 +1,6 @@
 package com.helix.migrations.core;
 
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,12 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MigrateOneIntegrationTest {
     private static TestFleet fleet;
-    private static DatabaseMigrator migrator;
+    private static Platform migrator;
 
     @BeforeAll
     static void fleet() {
         fleet = TestFleet.standard("one_");
-        migrator = fleet.migrator();
+        migrator = fleet.platform();
     }
 
     @AfterAll
@@ -30,13 +30,13 @@ class MigrateOneIntegrationTest {
     @Test
     void tenant_migratesFromEmptyToLatest_thenIsUpToDate() {
         String db = fleet.builder.tenantDatabase("acme-uk");
-        MigrationOutcome before = migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        MigrationOutcome before = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
         assertThat(before.status()).isEqualTo(MigrationStatus.PENDING);
         assertThat(before.fromVersion()).isNull();
         assertThat(before.pending()).containsExactly("1", "2", "3", "4", "5");
         assertThat(fleet.exists(db, "flyway_schema_history")).as("status changes nothing").isFalse();
 
-        MigrationOutcome first = migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", null, null));
+        MigrationOutcome first = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", null, null));
         assertThat(first.status()).isEqualTo(MigrationStatus.MIGRATED);
         assertThat(first.name()).isEqualTo("Acme Corp");
         assertThat(first.jurisdiction()).isEqualTo("uk");
@@ -51,32 +51,32 @@ class MigrateOneIntegrationTest {
         assertThat(fleet.strings(db, "select indisvalid::text from pg_index where indexrelid = 'audit_events_actor_idx'::regclass"))
                 .containsExactly("true");
 
-        MigrationOutcome second = migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null));
+        MigrationOutcome second = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null));
         assertThat(second.status()).isEqualTo(MigrationStatus.UP_TO_DATE);
         assertThat(second.applied()).isZero();
         assertThat(second.fromVersion()).isEqualTo("5");
         assertThat(second.toVersion()).isEqualTo("5");
 
-        MigrationOutcome after = migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        MigrationOutcome after = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
         assertThat(after.status()).isEqualTo(MigrationStatus.UP_TO_DATE);
         assertThat(after.toVersion()).isEqualTo("5");
         assertThat(after.pending()).isEmpty();
 
-        assertThat(migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.VALIDATE, null)).status())
+        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.VALIDATE, null)).status())
                 .isEqualTo(MigrationStatus.UP_TO_DATE);
     }
 
     @Test
     void product_migratesWithItsTypesMigrations_andStopsAtTargetVersion() {
         String db = fleet.builder.productDatabase("acme-uk", "kira");
-        MigrationOutcome partial = migrator.run(new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, "2"));
+        MigrationOutcome partial = TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, "2"));
         assertThat(partial.status()).isEqualTo(MigrationStatus.MIGRATED);
         assertThat(partial.toVersion()).isEqualTo("2");
         assertThat(partial.productType()).isEqualTo("kira");
         assertThat(partial.name()).isEqualTo("Acme Corp kira");
         assertThat(fleet.appliedVersions(db)).containsExactly("1", "2");
 
-        MigrationOutcome rest = migrator.run(new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, null));
+        MigrationOutcome rest = TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, null));
         assertThat(rest.fromVersion()).isEqualTo("2");
         assertThat(rest.toVersion()).isEqualTo("4");
         assertThat(rest.applied()).isEqualTo(2);
@@ -84,7 +84,7 @@ class MigrateOneIntegrationTest {
         assertThat(fleet.exists(db, "users")).as("tenant migrations never reach a product database").isFalse();
 
         String ledger = fleet.builder.productDatabase("acme-uk", "ledger");
-        assertThat(migrator.run(new MigrationRequest(Tier.PRODUCT, "acme-uk-ledger", null, null)).toVersion()).isEqualTo("3");
+        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-ledger", null, null)).toVersion()).isEqualTo("3");
         assertThat(fleet.exists(ledger, "journal_entries")).isTrue();
         assertThat(fleet.exists(ledger, "documents")).isFalse();
     }
@@ -92,11 +92,11 @@ class MigrateOneIntegrationTest {
     @Test
     void backfill_keepsExistingRows() {
         String db = fleet.builder.tenantDatabase("globex-eu");
-        migrator.run(new MigrationRequest(Tier.TENANT, "globex-eu", Action.MIGRATE, "3"));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "globex-eu", Action.MIGRATE, "3"));
         fleet.builder.execute(db, """
                 insert into users (email, deactivated_at) values ('ann@globex.example', null), ('bob@globex.example', now())""");
 
-        migrator.run(new MigrationRequest(Tier.TENANT, "globex-eu", Action.MIGRATE, null));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "globex-eu", Action.MIGRATE, null));
 
         assertThat(fleet.strings(db, "select email || '=' || status from users order by email"))
                 .containsExactly("ann@globex.example=active", "bob@globex.example=deactivated");
@@ -104,7 +104,7 @@ class MigrateOneIntegrationTest {
 
     @Test
     void central_migratesFromItsSecretsLocation() {
-        MigrationOutcome central = migrator.run(new MigrationRequest(Tier.CENTRAL, null, null, null));
+        MigrationOutcome central = TestFleet.run(migrator, new MigrationRequest(Tier.CENTRAL, null, null, null));
         assertThat(central.tier()).isEqualTo(Tier.CENTRAL);
         assertThat(central.id()).isEqualTo("central");
         assertThat(central.status()).isEqualTo(MigrationStatus.UP_TO_DATE);

@@ -1,5 +1,6 @@
 package com.helix.migrations.core;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.InvalidSecretException;
 import com.helix.migrations.exceptions.MigrationsException;
@@ -11,7 +12,7 @@ import com.helix.migrations.exceptions.TenantDatabaseNotProvisionedException;
 import com.helix.migrations.exceptions.TenantNotFoundException;
 import com.helix.migrations.exceptions.UnknownJurisdictionException;
 import com.helix.migrations.exceptions.UnknownProductTypeException;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.SecretsManagerFake;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -74,8 +75,8 @@ class MigrationErrorsIntegrationTest {
     @ParameterizedTest(name = "{0} {1}: {3}")
     @MethodSource("refusals")
     void migrateOne_refusesWithTheSpecificExceptionAndMessage(Tier tier, String id, Class<? extends MigrationsException> type, String message) {
-        DatabaseMigrator migrator = fleet.migrator();
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(tier, id, Action.MIGRATE, null)))
+        Platform migrator = fleet.platform();
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(tier, id, Action.MIGRATE, null)))
                 .isExactlyInstanceOf(type)
                 .hasMessage(message);
     }
@@ -92,8 +93,8 @@ class MigrationErrorsIntegrationTest {
         if (secretString != null) {
             SecretsManagerFake.put("helix/uk/tenant/acme-uk", secretString);
         }
-        DatabaseMigrator migrator = fleet.migrator();
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null)))
+        Platform migrator = fleet.platform();
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(type)
                 .hasMessage(message)
                 .hasNoCause();

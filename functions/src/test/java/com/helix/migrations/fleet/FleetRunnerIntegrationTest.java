@@ -1,12 +1,12 @@
 package com.helix.migrations.fleet;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
-import com.helix.migrations.registry.Target;
+import com.helix.migrations.target.Target;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,13 +38,13 @@ class FleetRunnerIntegrationTest {
 
     @Test
     void anUnexpectedExceptionForOneTarget_becomesItsFailedResult_andTheOthersFinish() {
-        DatabaseMigrator migrator = fleet.migrator();
-        List<Target> targets = migrator.registry().listAll(TargetQuery.all(Tier.TENANT));
+        Platform platform = fleet.platform();
+        List<Target> targets = platform.registry().listAll(TargetQuery.all(Tier.TENANT));
         FleetRunner.Work buggy = (target, action, version) -> {
             if (target.id().equals("globex-eu")) {
                 throw new IllegalStateException("a bug in the work for " + target.id());
             }
-            return migrator.run(target, action, version);
+            return platform.migrator().run(target, action, version, null);
         };
         List<MigrationOutcome> heard = new CopyOnWriteArrayList<>();
 

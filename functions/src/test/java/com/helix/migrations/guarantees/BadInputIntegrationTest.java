@@ -39,8 +39,8 @@ class BadInputIntegrationTest {
         fleet = TestFleet.empty("bad_");
         fleet.builder.tenant("acme-uk", "Acme Corp", "uk", "active", true);
         fleet.serveSecrets();
-        migrate = new MigrateDatabaseFunction(fleet.migrator());
-        list = new ListTargetsFunction(fleet.migrator());
+        migrate = new MigrateDatabaseFunction(fleet.platform());
+        list = new ListTargetsFunction(com.helix.migrations.fleet.TargetPages.of(fleet.platform()));
         summarize = new SummarizeFunction();
     }
 

@@ -1,16 +1,16 @@
 package com.helix.migrations.guarantees;
 
+import com.helix.migrations.core.Platform;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.cli.Main;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.EmbeddedServer;
 import com.helix.migrations.support.LambdaApiServer;
 import com.helix.migrations.support.StateMachineRun;
@@ -59,9 +59,9 @@ class CentralLostIntegrationTest {
                 .tenant("lost-4-eu", "Lost Four", "eu", "active", true);
         fleet.serveSecretsWithCentralAt(fleet.server.host(), proxy.port());
         // Every tenant at V3 with a customer's row, which must survive whatever happens next.
-        DatabaseMigrator setup = fleet.migrator();
+        Platform setup = fleet.platform();
         for (String tenant : TENANTS) {
-            setup.run(new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, "3"));
+            TestFleet.run(setup, new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, "3"));
             fleet.builder.execute(fleet.builder.tenantDatabase(tenant), "insert into users (email) values ('kept@" + tenant + ".example')");
         }
         return fleet;
@@ -185,7 +185,7 @@ class CentralLostIntegrationTest {
     }
 
     private static LambdaApiServer lambda(TestFleet fleet) {
-        Map<String, RequestStreamHandler> functions = StateMachineRun.functions(fleet.migrator());
+        Map<String, RequestStreamHandler> functions = StateMachineRun.functions(fleet.platform());
         return new LambdaApiServer(functions);
     }
 }

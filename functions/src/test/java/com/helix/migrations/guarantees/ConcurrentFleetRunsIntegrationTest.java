@@ -38,7 +38,7 @@ class ConcurrentFleetRunsIntegrationTest {
                     .product(tenant + "-kira", tenant, "kira", tenant.endsWith("uk") ? "uk" : "eu", "active", true);
         }
         fleet.serveSecrets();
-        Map<String, RequestStreamHandler> functions = StateMachineRun.functions(fleet.migrator());
+        Map<String, RequestStreamHandler> functions = StateMachineRun.functions(fleet.platform());
         // Two threads of its own: the common pool may have only one on a small machine.
         try (LambdaApiServer lambda = new LambdaApiServer(functions); ExecutorService twoAtOnce = Executors.newFixedThreadPool(2)) {
             JsonNode input = Json.MAPPER.readTree("{\"maxConcurrency\": 2}");

@@ -1,11 +1,11 @@
 package com.helix.migrations.guarantees;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +36,8 @@ class ConnectionBoundIntegrationTest {
                 fleet.builder.tenant(String.format("c%03d", i), "Tenant " + i, i % 2 == 0 ? "uk" : "eu", "active", true);
             }
             fleet.serveSecrets();
-            DatabaseMigrator migrator = fleet.migrator();
-            var targets = migrator.registry().listAll(TargetQuery.all(Tier.TENANT));
+            Platform platform = fleet.platform();
+            var targets = platform.registry().listAll(TargetQuery.all(Tier.TENANT));
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger peak = new AtomicInteger();
             Thread sampler = Thread.ofPlatform().start(() -> {
@@ -51,7 +51,7 @@ class ConnectionBoundIntegrationTest {
             AtomicInteger done = new AtomicInteger();
             List<Long> liveHeap = new CopyOnWriteArrayList<>();
 
-            var result = new FleetRunner(migrator::run).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
+            var result = new FleetRunner(platform.migrator()).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
                 if (done.incrementAndGet() % 100 == 0) {
                     liveHeap.add(liveHeapBytes());
                 }

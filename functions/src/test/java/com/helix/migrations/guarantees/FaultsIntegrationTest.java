@@ -1,14 +1,14 @@
 package com.helix.migrations.guarantees;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.ValidationFailedException;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.NodeTools;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -60,16 +60,16 @@ class FaultsIntegrationTest {
     void aLockHeldByAnotherSession_firesLockTimeout_isRetryable_andARerunConverges() throws Exception {
         Map<String, String> env = fleet.environment();
         env.put("DB_LOCK_TIMEOUT_SECONDS", "1");
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        Platform migrator = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
         String db = fleet.builder.tenantDatabase("locked-uk");
-        migrator.run(new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, "3"));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, "3"));
         fleet.builder.execute(db, "insert into users (email) values ('kept@locked.example')");
 
         try (Connection app = fleet.server.admin(db); Statement statement = app.createStatement()) {
             app.setAutoCommit(false);
             statement.execute("lock table users in access exclusive mode");
 
-            assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null)))
+            assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null)))
                     .isExactlyInstanceOf(DatabaseBusyException.class)
                     .hasMessage("Flyway migration failed: V4__users_status_backfill.sql: ERROR: canceling statement due to lock timeout")
                     .satisfies(e -> assertThat(((DatabaseBusyException) e).retryable()).isTrue());
@@ -79,7 +79,7 @@ class FaultsIntegrationTest {
         assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true");
         assertThat(fleet.strings(db, "select count(*)::text from information_schema.columns where table_name = 'users' and column_name = 'status'"))
                 .as("no partial V4").containsExactly("0");
-        MigrationOutcome rerun = migrator.run(new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null));
+        MigrationOutcome rerun = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null));
         assertThat(rerun.fromVersion()).isEqualTo("3");
         assertThat(rerun.toVersion()).isEqualTo("5");
         assertThat(fleet.strings(db, "select email || '=' || status from users")).containsExactly("kept@locked.example=active");
@@ -92,25 +92,25 @@ class FaultsIntegrationTest {
         Map<String, String> env = fleet.environment();
         env.put("MIGRATIONS_DIR", dir.toString());
         env.put("DB_LOCK_TIMEOUT_SECONDS", "1");
-        DatabaseMigrator first = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
-        DatabaseMigrator second = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        Platform first = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
+        Platform second = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
         String db = fleet.builder.tenantDatabase("twice-eu");
-        first.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, "5"));
+        TestFleet.run(first, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, "5"));
 
         var running = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> first.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)));
+                () -> TestFleet.run(first, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)));
         while (fleet.strings(db, "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'").isEmpty()) {
             Thread.sleep(20);
         }
         long started = System.nanoTime();
-        assertThatThrownBy(() -> second.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(DatabaseBusyException.class)
                 .hasMessage("Flyway migration failed: " + db + ": another run is migrating it (its migration lock stayed taken)");
         assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("gave up after the lock timeout, not Flyway's 50 s")
                 .isLessThan(java.time.Duration.ofSeconds(4));
 
         assertThat(running.get().toVersion()).isEqualTo("6");
-        assertThat(second.run(new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)).status())
+        assertThat(TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)).status())
                 .isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
         assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
     }
@@ -118,19 +118,19 @@ class FaultsIntegrationTest {
     @Test
     void aMigrationEditedAfterItWasApplied_failsValidateAndMigrate_andNothingReruns(@TempDir Path dir) throws IOException {
         Path tenant = packagedTenantMigrationsIn(dir);
-        DatabaseMigrator migrator = fleet.migrator(dir);
+        Platform migrator = fleet.platform(dir);
         String db = fleet.builder.tenantDatabase("drift-eu");
-        migrator.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, "4"));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, "4"));
         Files.writeString(tenant.resolve("V2__audit_events.sql"), "\n-- edited after release\n", java.nio.file.StandardOpenOption.APPEND);
         // The next release: a new container (or CLI run) reads the edited files.
-        DatabaseMigrator nextRelease = fleet.migrator(dir);
+        Platform nextRelease = fleet.platform(dir);
 
-        assertThatThrownBy(() -> nextRelease.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.VALIDATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(nextRelease, new MigrationRequest(Tier.TENANT, "drift-eu", Action.VALIDATE, null)))
                 .isExactlyInstanceOf(ValidationFailedException.class)
                 .hasMessageStartingWith("Flyway validation failed: ")
                 .hasMessageContaining("checksum mismatch")
                 .hasMessageContaining("2");
-        assertThatThrownBy(() -> nextRelease.run(new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(nextRelease, new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(ValidationFailedException.class)
                 .hasMessageContaining("checksum mismatch");
         assertThat(fleet.history(db)).as("V5 not applied, V2 not re-run").containsExactly("1:true", "2:true", "3:true", "4:true");
@@ -140,12 +140,12 @@ class FaultsIntegrationTest {
     void aDatabaseNewerThanTheKnownMigrations_isReportedWithAWarning_notFailedOrHidden(@TempDir Path dir) throws IOException {
         Path tenant = packagedTenantMigrationsIn(dir);
         Files.writeString(tenant.resolve("V6__invoices.sql"), "create table invoices (id int primary key);");
-        fleet.migrator(dir).run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
+        TestFleet.run(fleet.platform(dir), new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
 
         // An older build (the packaged migrations stop at 5) meets the database at 6.
-        DatabaseMigrator older = fleet.migrator();
-        MigrationOutcome migrate = older.run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
-        MigrationOutcome status = older.run(new MigrationRequest(Tier.TENANT, "ahead-uk", Action.STATUS, null));
+        Platform older = fleet.platform();
+        MigrationOutcome migrate = TestFleet.run(older, new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
+        MigrationOutcome status = TestFleet.run(older, new MigrationRequest(Tier.TENANT, "ahead-uk", Action.STATUS, null));
 
         assertThat(migrate.status()).isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
         assertThat(migrate.warnings()).containsExactly("database is at version 6, newer than the newest known migration (5)");
@@ -161,7 +161,7 @@ class FaultsIntegrationTest {
         Files.writeString(tenant.resolve("V1__accounts.sql"), "create table accounts (id int primary key); insert into accounts values (1), (2);");
         Files.writeString(tenant.resolve("V2__slow_backfill.sql"),
                 "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n");
-        DatabaseMigrator migrator = fleet.migrator(dir);
+        Platform migrator = fleet.platform(dir);
         String db = fleet.builder.tenantDatabase("killed-eu");
 
         Thread killer = Thread.ofPlatform().start(() -> {
@@ -178,7 +178,7 @@ class FaultsIntegrationTest {
                 }
             }
         });
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(DatabaseUnavailableException.class)
                 .hasMessageStartingWith("Database unavailable: " + db + " (")
                 .satisfies(e -> assertThat(((DatabaseUnavailableException) e).retryable()).isTrue());
@@ -188,7 +188,7 @@ class FaultsIntegrationTest {
         assertThat(fleet.exists(db, "ledger")).as("V2 rolled back with its session").isFalse();
         Files.writeString(tenant.resolve("V2__slow_backfill.sql"),
                 "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n".replace("30", "0"));
-        MigrationOutcome rerun = fleet.migrator(dir).run(new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null));
+        MigrationOutcome rerun = TestFleet.run(fleet.platform(dir), new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null));
         assertThat(rerun.toVersion()).isEqualTo("2");
         assertThat(fleet.strings(db, "select count(*)::text from ledger")).containsExactly("2");
     }
@@ -201,9 +201,9 @@ class FaultsIntegrationTest {
         Map<String, String> env = fleet.environment();
         env.put("MIGRATIONS_DIR", dir.toString());
         env.put("DB_STATEMENT_TIMEOUT_SECONDS", "1");
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        Platform migrator = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
 
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "slow-uk", Action.MIGRATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "slow-uk", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(com.helix.migrations.exceptions.MigrationFailedException.class)
                 .hasMessage("Flyway migration failed: V1__runaway.sql: ERROR: canceling statement due to statement timeout");
         assertThat(fleet.exists(fleet.builder.tenantDatabase("slow-uk"), "t")).isFalse();
@@ -211,11 +211,11 @@ class FaultsIntegrationTest {
 
     @Test
     void aDatabaseThatRefusesConnections_failsAlone_andTheRestOfTheFleetCompletes() {
-        DatabaseMigrator migrator = fleet.migrator();
-        var targets = migrator.registry().listAll(new com.helix.migrations.registry.TargetQuery(Tier.TENANT, null,
+        Platform platform = fleet.platform();
+        var targets = platform.registry().listAll(new com.helix.migrations.registry.TargetQuery(Tier.TENANT, null,
                 List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
 
-        var result = new com.helix.migrations.fleet.FleetRunner(migrator::run)
+        var result = new com.helix.migrations.fleet.FleetRunner(platform.migrator())
                 .run(targets, new com.helix.migrations.fleet.FleetOptions(2, null, Action.MIGRATE, null), o -> { });
 
         var byId = new java.util.HashMap<String, MigrationOutcome>();

@@ -8,7 +8,7 @@ import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.SecretsUnavailableException;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.SecretsManagerFake;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +61,7 @@ class SecretsManagerFaultsIntegrationTest {
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
                         .withBody(Json.MAPPER.createObjectNode().put("Name", SECRET).put("SecretString", secret).toString())));
 
-        MigrationOutcome outcome = fleet.migrator().run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null));
+        MigrationOutcome outcome = TestFleet.run(fleet.platform(), new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null));
 
         assertThat(outcome.status()).isEqualTo(MigrationStatus.MIGRATED);
         assertThat(SecretsManagerFake.fetches().stream().filter(f -> f.secretId().equals(SECRET)).count()).isEqualTo(3);
@@ -74,7 +74,7 @@ class SecretsManagerFaultsIntegrationTest {
                 .withRequestBody(matchingJsonPath("$.SecretId", equalTo(SECRET)))
                 .willReturn(aResponse().withStatus(500).withBody("{\"__type\":\"InternalServiceError\",\"message\":\"down\"}")));
 
-        assertThatThrownBy(() -> fleet.migrator().run(new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null)))
+        assertThatThrownBy(() -> TestFleet.run(fleet.platform(), new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null)))
                 .isExactlyInstanceOf(SecretsUnavailableException.class)
                 .hasMessageStartingWith("Secrets Manager unavailable: eu-west-2: ")
                 .hasMessageContaining("HTTP 500")

@@ -52,7 +52,7 @@ class TimeBudgetIntegrationTest {
 
     @Test
     void withTooLittleTimeLeft_nothingIsStarted_andTheRefusalIsRetryable() {
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.migrator());
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform());
 
         assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"late-uk\"}", remaining(12_000)))
                 .isExactlyInstanceOf(OutOfTimeException.class)
@@ -66,7 +66,7 @@ class TimeBudgetIntegrationTest {
         Path tenant = Files.createDirectories(dir.resolve("tenant"));
         Files.createDirectories(dir.resolve("central"));
         Files.writeString(tenant.resolve("V1__long_backfill.sql"), "create table t (id int);\nselect pg_sleep(60);\n");
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.migrator(dir));
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform(dir));
 
         // 32 s left: 22 s for any statement, well below the configured 600 s statement_timeout, and the
         // migration's 60 s sleep would have outlived the invocation.

@@ -1,15 +1,15 @@
 package com.helix.migrations.guarantees;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.DatabaseSettings;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.credentials.DatabaseCredentials;
 import com.helix.migrations.db.DataSources;
 import com.helix.migrations.exceptions.DatabaseTlsException;
-import com.helix.migrations.registry.DatabaseLocation;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.DatabaseLocation;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.EmbeddedServer;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -99,41 +99,41 @@ class TlsIntegrationTest {
     @Test
     void verifyFull_withTheAuthorityAndTheNamedHost_migratesOverTls() throws Exception {
         assertThat(sessionUsesTls("localhost", settings("verify-full", authority))).isTrue();
-        DatabaseMigrator migrator = migrator(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", authority.toString()));
+        Platform migrator = migrator(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", authority.toString()));
 
-        assertThat(migrator.run(new MigrationRequest(Tier.TENANT, "named-uk", Action.MIGRATE, null)).toVersion()).isEqualTo("5");
+        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "named-uk", Action.MIGRATE, null)).toVersion()).isEqualTo("5");
     }
 
     @Test
     void verifyFull_toAHostTheCertificateDoesNotName_isRefused_notRetried_andChangesNothing() {
-        DatabaseMigrator migrator = migrator(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", authority.toString()));
+        Platform migrator = migrator(Map.of("DB_SSL_MODE", "verify-full", "DB_SSL_ROOT_CERT", authority.toString()));
 
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "numeric-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "numeric-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(DatabaseTlsException.class)
                 .hasMessageStartingWith("Database TLS check failed: " + fleet.builder.tenantDatabase("numeric-eu"))
                 .hasMessageContaining("127.0.0.1")
                 .satisfies(e -> assertThat(((DatabaseTlsException) e).retryable()).isFalse());
         assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("numeric-eu"))).isEmpty();
 
-        DatabaseMigrator verifyCa = migrator(Map.of("DB_SSL_MODE", "verify-ca", "DB_SSL_ROOT_CERT", authority.toString()));
-        assertThat(verifyCa.run(new MigrationRequest(Tier.TENANT, "numeric-eu", Action.STATUS, null)).pending()).as("verify-ca skips the name").hasSize(5);
+        Platform verifyCa = migrator(Map.of("DB_SSL_MODE", "verify-ca", "DB_SSL_ROOT_CERT", authority.toString()));
+        assertThat(TestFleet.run(verifyCa, new MigrationRequest(Tier.TENANT, "numeric-eu", Action.STATUS, null)).pending()).as("verify-ca skips the name").hasSize(5);
     }
 
     @Test
     void verifyFull_trustsOnlyTheRdsAuthoritiesByDefault() {
-        DatabaseMigrator migrator = migrator(Map.of("DB_SSL_MODE", "verify-full"));
+        Platform migrator = migrator(Map.of("DB_SSL_MODE", "verify-full"));
 
         // The first database it meets is central's: refused, since no RDS authority signed this server.
-        assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, "named-uk", Action.STATUS, null)))
+        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "named-uk", Action.STATUS, null)))
                 .isExactlyInstanceOf(DatabaseTlsException.class)
                 .hasMessageStartingWith("Database TLS check failed: central database")
                 .hasMessageContaining("PKIX path building failed");
     }
 
-    private static DatabaseMigrator migrator(Map<String, String> tls) {
+    private static Platform migrator(Map<String, String> tls) {
         Map<String, String> env = fleet.environment();
         env.putAll(tls);
-        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        return Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
     }
 
     private static DatabaseSettings settings(String sslMode, Path rootCert) {

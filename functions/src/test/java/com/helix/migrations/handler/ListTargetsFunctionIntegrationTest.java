@@ -47,7 +47,7 @@ class ListTargetsFunctionIntegrationTest {
         sql.append("insert into tenants (id, name, jurisdiction) values ('t10', 'Tenant 10', 'uk');");
         fleet.builder.execute(central, sql.toString());
         fleet.serveSecrets();
-        function = new ListTargetsFunction(fleet.migrator());
+        function = new ListTargetsFunction(com.helix.migrations.fleet.TargetPages.of(fleet.platform()));
     }
 
     @AfterAll
@@ -117,6 +117,6 @@ class ListTargetsFunctionIntegrationTest {
         assertThatThrownBy(() -> invoke("{\"tier\":\"central\"}"))
                 .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: tier must be tenant or product: central is one database, not a list");
         assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\",\"ids\":\"t01\"}"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: ids must be an array of ids, not string");
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: ids must be an array of strings, not string");
     }
 }

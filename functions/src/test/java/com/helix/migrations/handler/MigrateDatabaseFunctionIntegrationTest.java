@@ -1,7 +1,7 @@
 package com.helix.migrations.handler;
 
+import com.helix.migrations.core.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.exceptions.DatabaseAuthenticationException;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.TenantNotFoundException;
@@ -53,7 +53,7 @@ class MigrateDatabaseFunctionIntegrationTest {
     @Test
     void everySampleEvent_runsThroughTheHandler() throws IOException {
         fleet.serveSecrets();
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.migrator());
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform());
         Map<String, JsonNode> outputs = new LinkedHashMap<>();
         for (Path event : sampleEvents()) {
             outputs.put(event.getFileName().toString(), invoke(function, Files.readAllBytes(event)));
@@ -84,7 +84,7 @@ class MigrateDatabaseFunctionIntegrationTest {
     @Test
     void failures_areThrownAsTheirOwnException_forStepFunctionsToMatchByClassName() {
         fleet.serveSecrets();
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.migrator());
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform());
 
         assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"nobody\"}".getBytes(StandardCharsets.UTF_8)))
                 .isExactlyInstanceOf(TenantNotFoundException.class)
@@ -94,7 +94,7 @@ class MigrateDatabaseFunctionIntegrationTest {
 
     @Test
     void malformedEvents_areOneLineInvalidRequests() {
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.migrator());
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform());
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("not json", "Invalid request: event is not valid JSON");
         cases.put("[1,2]", "Invalid request: event must be a JSON object, not array");
@@ -116,7 +116,7 @@ class MigrateDatabaseFunctionIntegrationTest {
         List<String> seen = new ArrayList<>();
         try (OutputCapture capture = OutputCapture.start()) {
             fleet.serveSecrets();
-            MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.migrator());
+            MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform());
             for (Path event : sampleEvents()) {
                 seen.add(invoke(function, Files.readAllBytes(event)).toString());
             }
@@ -124,13 +124,13 @@ class MigrateDatabaseFunctionIntegrationTest {
             Map<String, Object> wrong = new LinkedHashMap<>(fleet.builder.secrets().get("helix/eu/tenant/globex-eu"));
             wrong.put("password", password + "-rotated");
             SecretsManagerFake.put("helix/eu/tenant/globex-eu", Json.MAPPER.valueToTree(wrong).toString());
-            DatabaseMigrator fresh = fleet.migrator();
+            Platform fresh = fleet.platform();
             Throwable refused = catchThrowable(() -> invoke(new MigrateDatabaseFunction(fresh), "{\"tier\":\"tenant\",\"id\":\"globex-eu\"}".getBytes(StandardCharsets.UTF_8)));
             assertThat(refused).isInstanceOf(DatabaseAuthenticationException.class);
             seen.add(stackTrace(refused));
             // A secret that is not JSON: the parser's message (which would quote it) is not passed on.
             SecretsManagerFake.put("helix/uk/product/acme-uk-ledger", "{\"username\":\"helix_app\",\"password\":\"" + password + "\"");
-            seen.add(stackTrace(catchThrowable(() -> invoke(new MigrateDatabaseFunction(fleet.migrator()),
+            seen.add(stackTrace(catchThrowable(() -> invoke(new MigrateDatabaseFunction(fleet.platform()),
                     "{\"tier\":\"product\",\"id\":\"acme-uk-ledger\"}".getBytes(StandardCharsets.UTF_8)))));
             seen.add(capture.text());
         }

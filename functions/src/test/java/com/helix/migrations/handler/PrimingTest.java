@@ -1,7 +1,9 @@
 package com.helix.migrations.handler;
 
+import com.helix.migrations.core.Platform;
+import com.helix.migrations.fleet.TargetPages;
+import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.config.MigrationsConfig;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.support.SecretsManagerFake;
 import org.junit.jupiter.api.Test;
 
@@ -15,14 +17,16 @@ class PrimingTest {
     @Test
     void prime_readsEveryTiersMigrations_withoutReadingASecretOrConnecting() {
         SecretsManagerFake.serve(Map.of());
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(Map.of(
+        Platform platform = Platform.fromConfig(MigrationsConfig.fromEnvironment(Map.of(
                 "CENTRAL_DB_SECRET_ID", "helix/central",
                 "AWS_REGION", "eu-west-2",
                 "JURISDICTION_REGIONS", "uk=eu-west-2,eu=eu-central-1")));
 
-        Events.prime(migrator);
+        platform.migrator().prime();
+        TargetPages.of(platform).prime();
 
-        assertThat(migrator.sources().productTypes()).containsExactly("kira", "ledger");
+        assertThat(platform.sources().prime()).extracting(MigrationSet::folder)
+                .containsExactly("central", "tenant", "product/kira", "product/ledger");
         assertThat(SecretsManagerFake.fetches()).as("no secret read before the snapshot").isEmpty();
     }
 }

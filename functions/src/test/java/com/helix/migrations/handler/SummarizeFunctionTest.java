@@ -78,8 +78,8 @@ class SummarizeFunctionTest {
     @Test
     void malformedResults_areRefused() {
         assertThatThrownBy(() -> invoke("{\"results\": {}}"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: results must be an array of per-database results");
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: results must be an array of objects, not object");
         assertThatThrownBy(() -> invoke("{\"results\": [{\"id\": \"a\", \"status\": \"great\"}]}"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: status must be migrated, up_to_date, pending or failed, not 'great'");
+                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: status must be one of migrated, up_to_date, pending, blocked, repaired, failed, not 'great'");
     }
 }

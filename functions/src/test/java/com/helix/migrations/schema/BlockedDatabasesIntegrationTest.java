@@ -1,15 +1,15 @@
 package com.helix.migrations.schema;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.exceptions.ValidationFailedException;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.CliRun;
 import com.helix.migrations.support.FlywayProject;
 import com.helix.migrations.support.TestFleet;
@@ -62,14 +62,14 @@ class BlockedDatabasesIntegrationTest {
         fleet.close();
     }
 
-    private static DatabaseMigrator migrator(Path dir) {
+    private static Platform migrator(Path dir) {
         Map<String, String> env = new HashMap<>(fleet.environment());
         env.put("MIGRATIONS_DIR", dir.toString());
-        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        return Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
     }
 
     private static MigrationOutcome run(Path dir, String tenant, Action action) {
-        return migrator(dir).run(new MigrationRequest(Tier.TENANT, tenant, action, null));
+        return TestFleet.run(migrator(dir), new MigrationRequest(Tier.TENANT, tenant, action, null));
     }
 
     /** Each case: a tenant, how it got into its state, and what migrate refuses it for (null: migrate applies). */
@@ -88,7 +88,7 @@ class BlockedDatabasesIntegrationTest {
                         fleet.builder.execute(db, "create table legacy_accounts (id int)"),
                         "no history (needs baseline): the schema has objects but no flyway_schema_history table"),
                 Arguments.of("failed-uk", (BiConsumer<Path, String>) (dir, db) -> {
-                    migrator(dir).run(new MigrationRequest(Tier.TENANT, "failed-uk", Action.MIGRATE, "4"));
+                    TestFleet.run(migrator(dir), new MigrationRequest(Tier.TENANT, "failed-uk", Action.MIGRATE, "4"));
                     // A failed row of a transactional migration: Flyway's own repair is the way out, never a silent retry.
                     fleet.builder.execute(db, "insert into flyway_schema_history (installed_rank, version, description, type, script,"
                             + " checksum, installed_by, execution_time, success) values (9, '5', 'activate invited', 'SQL',"
@@ -192,12 +192,12 @@ class BlockedDatabasesIntegrationTest {
     void aTargetVersion_takesEveryFlywaySpelling_andTheResultSaysWhatIsLeft(@TempDir Path dir) {
         FlywayProject.copyTo(dir);
 
-        MigrationOutcome outcome = migrator(dir).run(new MigrationRequest(Tier.TENANT, "target-uk", Action.MIGRATE, "3"));
+        MigrationOutcome outcome = TestFleet.run(migrator(dir), new MigrationRequest(Tier.TENANT, "target-uk", Action.MIGRATE, "3"));
         assertThat(outcome.toVersion()).isEqualTo("3");
         assertThat(outcome.pending()).as("repeatables run with any target, as in Flyway").containsExactly("4", "5");
 
         FlywayProject.write(dir, "V3_5__between.sql", "select 1;");
-        MigrationOutcome underscores = migrator(dir).run(new MigrationRequest(Tier.TENANT, "target-uk", Action.MIGRATE, "3_5"));
+        MigrationOutcome underscores = TestFleet.run(migrator(dir), new MigrationRequest(Tier.TENANT, "target-uk", Action.MIGRATE, "3_5"));
         assertThat(underscores.toVersion()).isEqualTo("3.5");
         assertThat(underscores.applied()).isEqualTo(1);
         assertThat(underscores.pending()).startsWith("4", "5");

@@ -1,14 +1,14 @@
 package com.helix.migrations.schema;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.ValidationFailedException;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.FlywayProject;
 import com.helix.migrations.support.TestFleet;
 import org.junit.jupiter.api.AfterAll;
@@ -45,23 +45,23 @@ class FlywayProjectIntegrationTest {
         fleet.close();
     }
 
-    private static DatabaseMigrator migrator(Path dir, String... flywayVariables) {
+    private static Platform migrator(Path dir, String... flywayVariables) {
         Map<String, String> env = new HashMap<>(fleet.environment());
         env.put("MIGRATIONS_DIR", dir.toString());
         for (int i = 0; i < flywayVariables.length; i += 2) {
             env.put(flywayVariables[i], flywayVariables[i + 1]);
         }
-        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        return Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
     }
 
-    private static MigrationOutcome run(DatabaseMigrator migrator, String tenant, Action action) {
-        return migrator.run(new MigrationRequest(Tier.TENANT, tenant, action, null));
+    private static MigrationOutcome run(Platform migrator, String tenant, Action action) {
+        return TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, tenant, action, null));
     }
 
     @Test
     void repeatables_arePendingOnAnEmptyDatabase_outdatedAfterAnEdit_andNeverBreakAReading(@TempDir Path dir) {
         FlywayProject.copyTo(dir);
-        DatabaseMigrator migrator = migrator(dir);
+        Platform migrator = migrator(dir);
         String db = fleet.builder.tenantDatabase("repeat-uk");
 
         MigrationOutcome fresh = run(migrator, "repeat-uk", Action.STATUS);
@@ -83,7 +83,7 @@ class FlywayProjectIntegrationTest {
                 from accounts
                 group by status;
                 """);
-        DatabaseMigrator nextRelease = migrator(dir);
+        Platform nextRelease = migrator(dir);
         MigrationOutcome outdated = run(nextRelease, "repeat-uk", Action.STATUS);
         assertThat(outdated.status()).isEqualTo(MigrationStatus.PENDING);
         assertThat(outdated.pending()).containsExactly("R account summary view (outdated)");
@@ -153,7 +153,7 @@ class FlywayProjectIntegrationTest {
     @Test
     void theHistoryIsFoundInPublic_whateverTheSearchPathSays(@TempDir Path dir) {
         FlywayProject.copyTo(dir);
-        DatabaseMigrator migrator = migrator(dir);
+        Platform migrator = migrator(dir);
         String roleSchema = fleet.builder.tenantDatabase("pin-uk");
         run(migrator, "pin-uk", Action.MIGRATE);
         // An empty schema named after the login role comes first in the default search_path ("$user", public).
@@ -177,7 +177,7 @@ class FlywayProjectIntegrationTest {
         FlywayProject.copyTo(dir);
         run(migrator(dir), "hotfix-uk", Action.MIGRATE);
         FlywayProject.write(dir, "V3_1__accounts_email_lower.sql", "alter table accounts add column email_lower text;");
-        DatabaseMigrator strict = migrator(dir);
+        Platform strict = migrator(dir);
 
         MigrationOutcome status = run(strict, "hotfix-uk", Action.STATUS);
         assertThat(status.status()).isEqualTo(MigrationStatus.BLOCKED);
@@ -188,7 +188,7 @@ class FlywayProjectIntegrationTest {
         assertThatThrownBy(() -> run(strict, "hotfix-uk", Action.MIGRATE)).isExactlyInstanceOf(ValidationFailedException.class)
                 .hasMessageContaining("Detected resolved migration not applied to database: 3.1");
 
-        DatabaseMigrator outOfOrder = migrator(dir, "FLYWAY_OUT_OF_ORDER", "true");
+        Platform outOfOrder = migrator(dir, "FLYWAY_OUT_OF_ORDER", "true");
         assertThat(run(outOfOrder, "hotfix-uk", Action.STATUS).pending()).containsExactly("3.1");
         assertThat(run(outOfOrder, "hotfix-uk", Action.MIGRATE).applied()).isEqualTo(1);
         assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("hotfix-uk"))).containsExactly("1", "2", "3", "4", "5", "3.1");
@@ -214,7 +214,7 @@ class FlywayProjectIntegrationTest {
         assertThat(missing.status()).isEqualTo(MigrationStatus.BLOCKED);
         assertThat(missing.blockedReason()).contains("Detected applied migration not resolved locally: 1.");
 
-        DatabaseMigrator squashedRelease = migrator(dir, "FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:missing");
+        Platform squashedRelease = migrator(dir, "FLYWAY_IGNORE_MIGRATION_PATTERNS", "*:missing");
         assertThat(run(squashedRelease, "squash-uk", Action.STATUS).pending()).containsExactly("6");
         assertThat(run(squashedRelease, "squash-uk", Action.MIGRATE).applied()).isEqualTo(1);
         assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("squash-uk"))).containsExactly("1", "2", "3", "4", "5", "6");

@@ -1,7 +1,7 @@
 package com.helix.migrations.schema;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.handler.CheckMigrationsFunction;
@@ -90,14 +90,14 @@ class MigrationSetMistakesIntegrationTest {
 
         Map<String, String> env = new HashMap<>(fleet.environment());
         env.put("MIGRATIONS_DIR", dir.toString());
-        DatabaseMigrator migrator = DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(migrator);
+        Platform platform = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(platform);
         for (String action : new String[] {"migrate", "status", "validate", "repair"}) {
             assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"mistake-uk\",\"action\":\"" + action + "\"}"))
                     .as(action).isExactlyInstanceOf(InvalidConfigurationException.class)
                     .hasMessageStartingWith("Invalid configuration: " + message);
         }
-        assertThatThrownBy(() -> invoke(new CheckMigrationsFunction(migrator.sources()), "{}"))
+        assertThatThrownBy(() -> invoke(new CheckMigrationsFunction(platform.sources()), "{}"))
                 .isExactlyInstanceOf(InvalidConfigurationException.class).hasMessageStartingWith("Invalid configuration: " + message);
 
         for (String[] args : new String[][] {{"tenants"}, {"tenants", "--dry-run"}, {"status", "--tier", "tenant"},
@@ -118,7 +118,7 @@ class MigrationSetMistakesIntegrationTest {
         FlywayProject.copyTo(dir);
         Map<String, String> env = new HashMap<>(fleet.environment());
         env.put("MIGRATIONS_DIR", dir.toString());
-        MigrateDatabaseFunction function = new MigrateDatabaseFunction(DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env)));
+        MigrateDatabaseFunction function = new MigrateDatabaseFunction(Platform.fromConfig(MigrationsConfig.fromEnvironment(env)));
 
         assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"mistake-uk\",\"targetVersion\":\"7\"}"))
                 .isExactlyInstanceOf(InvalidRequestException.class)

@@ -1,16 +1,16 @@
 package com.helix.migrations.schema;
 
+import com.helix.migrations.core.Platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.CliRun;
 import com.helix.migrations.support.FlywayProject;
 import com.helix.migrations.support.TestFleet;
@@ -58,21 +58,21 @@ class NonTransactionalFailureIntegrationTest {
         fleet.close();
     }
 
-    private static DatabaseMigrator migrator(Path dir) {
+    private static Platform migrator(Path dir) {
         Map<String, String> env = new HashMap<>(fleet.environment());
         env.put("MIGRATIONS_DIR", dir.toString());
         env.put("DB_LOCK_TIMEOUT_SECONDS", "1");
-        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        return Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
     }
 
     /** Migrates to V3, then runs V4 (CREATE INDEX CONCURRENTLY) while another session holds a lock on accounts. */
-    private static void failTheConcurrentIndex(DatabaseMigrator migrator, String tenant) throws Exception {
+    private static void failTheConcurrentIndex(Platform migrator, String tenant) throws Exception {
         String db = fleet.builder.tenantDatabase(tenant);
-        migrator.run(new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, "3"));
+        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, "3"));
         try (Connection holder = fleet.server.admin(db); Statement statement = holder.createStatement()) {
             holder.setAutoCommit(false);
             statement.execute("lock table accounts in share row exclusive mode");
-            assertThatThrownBy(() -> migrator.run(new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, null)))
+            assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, null)))
                     .isExactlyInstanceOf(DatabaseBusyException.class)
                     .hasMessage("Flyway migration failed: V4__accounts_created_at_index.sql: ERROR: canceling statement due to lock timeout");
             holder.rollback();
@@ -84,10 +84,10 @@ class NonTransactionalFailureIntegrationTest {
     @Test
     void aFailedNonTransactionalMigration_isShownAsFailed_pendingNotBlocked_andTheNextMigrateConverges(@TempDir Path dir) throws Exception {
         FlywayProject.copyTo(dir);
-        DatabaseMigrator migrator = migrator(dir);
+        Platform migrator = migrator(dir);
         failTheConcurrentIndex(migrator, "retry-uk");
 
-        MigrationOutcome status = migrator.run(new MigrationRequest(Tier.TENANT, "retry-uk", Action.STATUS, null));
+        MigrationOutcome status = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "retry-uk", Action.STATUS, null));
         assertThat(status.status()).as("migrate will retry it").isEqualTo(MigrationStatus.PENDING);
         assertThat(status.version()).isEqualTo("3 (V4 failed)");
         assertThat(status.pending()).containsExactly("4", "5");
@@ -95,7 +95,7 @@ class NonTransactionalFailureIntegrationTest {
         CliRun table = CliRun.of(cliEnv, "status", "--tier", "tenant", "--ids", "retry-uk", "--migrations", dir.toString());
         assertThat(table.out()).contains("3 (V4 failed)");
 
-        MigrationOutcome retried = migrator.run(new MigrationRequest(Tier.TENANT, "retry-uk", Action.MIGRATE, null));
+        MigrationOutcome retried = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "retry-uk", Action.MIGRATE, null));
 
         assertThat(retried.status()).isEqualTo(MigrationStatus.MIGRATED);
         assertThat(retried.toVersion()).isEqualTo("5");
@@ -108,7 +108,7 @@ class NonTransactionalFailureIntegrationTest {
     @Test
     void repair_removesTheFailedRow_andSaysSo_throughTheHandlerAndTheCli(@TempDir Path dir) throws Exception {
         FlywayProject.copyTo(dir);
-        DatabaseMigrator migrator = migrator(dir);
+        Platform migrator = migrator(dir);
         failTheConcurrentIndex(migrator, "repair-uk");
         String db = fleet.builder.tenantDatabase("repair-uk");
 

@@ -3,7 +3,7 @@ package com.helix.migrations.statemachine;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.MigrationFailedException;
@@ -11,7 +11,7 @@ import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.LambdaApiServer;
 import com.helix.migrations.support.NodeTools;
 import com.helix.migrations.support.StateMachineRun;
@@ -52,8 +52,8 @@ class MigrateFleetStateMachineIntegrationTest {
         return fleet;
     }
 
-    private static LambdaApiServer lambda(DatabaseMigrator migrator) {
-        return new LambdaApiServer(StateMachineRun.functions(migrator));
+    private static LambdaApiServer lambda(Platform platform) {
+        return new LambdaApiServer(StateMachineRun.functions(platform));
     }
 
     private static NodeTools.Result run(LambdaApiServer lambda, Map<String, String> substitutions, String input) throws IOException {
@@ -63,9 +63,9 @@ class MigrateFleetStateMachineIntegrationTest {
     @Test
     void fleet_failsNamingExactlyTheBrokenDatabase_andMigratesEveryOtherActiveOne(@TempDir Path scratch) throws IOException {
         TestFleet fleet = fleet("sfn_");
-        try (LambdaApiServer lambda = lambda(fleet.migrator())) {
-            DatabaseMigrator setup = fleet.migrator();
-            setup.run(new MigrationRequest(Tier.TENANT, "broken-uk", Action.MIGRATE, "1"));
+        try (LambdaApiServer lambda = lambda(fleet.platform())) {
+            Platform setup = fleet.platform();
+            TestFleet.run(setup, new MigrationRequest(Tier.TENANT, "broken-uk", Action.MIGRATE, "1"));
             fleet.builder.execute(fleet.builder.tenantDatabase("broken-uk"), "create table audit_events (id int)");
             // The first call for globex-eu finds its database restarting: retried, then fine.
             Map<String, Integer> seen = new ConcurrentHashMap<>();
@@ -105,7 +105,7 @@ class MigrateFleetStateMachineIntegrationTest {
     @Test
     void productTypeFilter_migratesOnlyThatTypesProducts_andSucceeds() throws IOException {
         TestFleet fleet = fleet("sfnp_");
-        try (LambdaApiServer lambda = lambda(fleet.migrator())) {
+        try (LambdaApiServer lambda = lambda(fleet.platform())) {
             NodeTools.Result result = run(lambda, StateMachineRun.substitutions(5, 10, 100),
                     "{\"productType\": \"ledger\", \"tenantIds\": [\"acme-uk\", \"umbrella-eu\", \"wayne-uk\"]}");
 
@@ -125,7 +125,7 @@ class MigrateFleetStateMachineIntegrationTest {
     @Test
     void centralFailure_stopsTheRunBeforeAnyTenant() throws IOException {
         TestFleet fleet = fleet("sfnc_");
-        try (LambdaApiServer lambda = lambda(fleet.migrator())) {
+        try (LambdaApiServer lambda = lambda(fleet.platform())) {
             lambda.intercept(call -> call.contains("\"tier\":\"central\"")
                     ? new MigrationFailedException("V3__add_regions.sql: ERROR: permission denied for table tenants") : null);
 
@@ -150,7 +150,7 @@ class MigrateFleetStateMachineIntegrationTest {
             Files.copy(f, migrations.resolve("central").resolve(f.getFileName()));
         }
         Files.writeString(migrations.resolve("tenant/V1__broken.sql"), "select 1/0;");
-        try (LambdaApiServer lambda = lambda(fleet.migrator(migrations))) {
+        try (LambdaApiServer lambda = lambda(fleet.platform(migrations))) {
             JsonNode out = run(lambda, StateMachineRun.substitutions(1, 2, 2), "{}").json();
 
             assertThat(out.get("status").asText()).isEqualTo("FAILED");
@@ -174,7 +174,7 @@ class MigrateFleetStateMachineIntegrationTest {
             }
         }
         Files.writeString(migrations.resolve("tenant/V6_accounts_email.sql"), "alter table users add column email2 text;");
-        try (LambdaApiServer lambda = lambda(fleet.migrator(migrations))) {
+        try (LambdaApiServer lambda = lambda(fleet.platform(migrations))) {
             JsonNode out = run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
 
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");

@@ -3,7 +3,8 @@ package com.helix.migrations.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.Platform;
+import com.helix.migrations.fleet.TargetPages;
 import com.helix.migrations.handler.CheckMigrationsFunction;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
@@ -27,11 +28,11 @@ public final class StateMachineRun {
     }
 
     /** The real handler classes behind each function the state machine calls, by the names {@link #substitutions} gives them. */
-    public static Map<String, RequestStreamHandler> functions(DatabaseMigrator migrator) {
+    public static Map<String, RequestStreamHandler> functions(Platform platform) {
         return Map.of(
-                "helix-check-migrations", new CheckMigrationsFunction(migrator.sources()),
-                "helix-migrate-database", new MigrateDatabaseFunction(migrator),
-                "helix-list-targets", new ListTargetsFunction(migrator),
+                "helix-check-migrations", new CheckMigrationsFunction(platform.sources()),
+                "helix-migrate-database", new MigrateDatabaseFunction(platform),
+                "helix-list-targets", new ListTargetsFunction(TargetPages.of(platform)),
                 "helix-summarize", new SummarizeFunction());
     }
 

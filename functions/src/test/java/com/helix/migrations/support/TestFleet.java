@@ -1,12 +1,13 @@
 package com.helix.migrations.support;
 
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
+import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.demo.DatabaseServer;
 import com.helix.migrations.demo.FleetBuilder;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ public final class TestFleet implements AutoCloseable {
         TestFleet fleet = new TestFleet(prefix);
         fleet.builder.createCentral();
         fleet.serveSecrets();
-        fleet.migrator().run(new MigrationRequest(Tier.CENTRAL, null, Action.MIGRATE, null));
+        TestFleet.run(fleet.platform(), new MigrationRequest(Tier.CENTRAL, null, Action.MIGRATE, null));
         return fleet;
     }
 
@@ -102,15 +103,20 @@ public final class TestFleet implements AutoCloseable {
         return MigrationsConfig.fromEnvironment(environment());
     }
 
-    public DatabaseMigrator migrator() {
-        return DatabaseMigrator.fromConfig(config());
+    public Platform platform() {
+        return Platform.fromConfig(config());
     }
 
-    /** A migrator that reads migrations from a directory instead of the packaged ones. */
-    public DatabaseMigrator migrator(Path migrationsDir) {
+    /** A platform that reads migrations from a directory instead of the packaged ones. */
+    public Platform platform(Path migrationsDir) {
         Map<String, String> env = environment();
         env.put("MIGRATIONS_DIR", migrationsDir.toString());
-        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env));
+        return Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
+    }
+
+    /** One request as the MigrateDatabase function runs it (with no deadline): the target found in the registry, then migrated. */
+    public static MigrationOutcome run(Platform platform, MigrationRequest request) {
+        return platform.migrator().run(platform.registry().find(request.tier(), request.id()), request.action(), request.targetVersion(), null);
     }
 
     /** Successfully applied versions, oldest first. */

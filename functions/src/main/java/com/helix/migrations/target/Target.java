@@ -1,4 +1,4 @@
-package com.helix.migrations.registry;
+package com.helix.migrations.target;
 
 /**
  * One database to migrate, as the central registry describes it.

@@ -1,4 +1,4 @@
-package com.helix.migrations.registry;
+package com.helix.migrations.target;
 
 /**
  * Where a database lives and which secret opens it. Holds no credentials.

@@ -1,4 +1,4 @@
-package com.helix.migrations.registry;
+package com.helix.migrations.target;
 
 import com.helix.migrations.exceptions.InvalidRequestException;
 

@@ -1,0 +1,25 @@
+package com.helix.migrations.core;
+
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.credentials.Credentials;
+import com.helix.migrations.credentials.FileSecretStore;
+import com.helix.migrations.credentials.SecretStore;
+import com.helix.migrations.credentials.SecretsManagerStore;
+import com.helix.migrations.registry.CentralRegistry;
+import com.helix.migrations.schema.MigrationSources;
+
+/**
+ * What a Lambda container or a CLI run works with, built once from its configuration: the central
+ * registry, the migration sets and the migrator, sharing one source of credentials. Opens no
+ * connection and reads no secret until first used. Handlers and commands take the parts they use.
+ */
+public record Platform(CentralRegistry registry, MigrationSources sources, DatabaseMigrator migrator) {
+
+    public static Platform fromConfig(MigrationsConfig config) {
+        SecretStore store = config.secretsFile() != null ? new FileSecretStore(config.secretsFile()) : new SecretsManagerStore();
+        Credentials credentials = new Credentials(store, config.jurisdictionRegions(), config.homeRegion());
+        CentralRegistry registry = new CentralRegistry(credentials, config.centralSecretId(), config.database());
+        MigrationSources sources = new MigrationSources(config.migrationsDir(), config.flywayEnvironment());
+        return new Platform(registry, sources, new DatabaseMigrator(credentials, sources, config.database()));
+    }
+}
