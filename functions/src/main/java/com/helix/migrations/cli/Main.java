@@ -22,9 +22,18 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        useCliLogging();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(args, System.getenv(), out, err));
+    }
+
+    /**
+     * Log lines as a person reads them, warnings and errors only, on standard error (log4j2-cli.xml);
+     * the Lambda configuration writes Lambda's format. Before anything logs.
+     */
+    public static void useCliLogging() {
+        System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
     }
 
     /** Runs one command line with the given environment; returns the exit code. */

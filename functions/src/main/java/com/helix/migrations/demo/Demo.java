@@ -50,6 +50,7 @@ public final class Demo implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Main.useCliLogging();
         System.exit(run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8), new PrintStream(System.err, true, StandardCharsets.UTF_8)));
     }
 

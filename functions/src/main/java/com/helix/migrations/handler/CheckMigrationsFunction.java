@@ -47,6 +47,6 @@ public final class CheckMigrationsFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIO.handle(input, output, Check.class, check -> new Checked(sources.all().stream().map(CheckedSet::of).toList()));
+        LambdaIO.handle(input, output, context, Check.class, check -> new Checked(sources.all().stream().map(CheckedSet::of).toList()));
     }
 }

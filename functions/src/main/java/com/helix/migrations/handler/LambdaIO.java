@@ -1,5 +1,6 @@
 package com.helix.migrations.handler;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
@@ -13,6 +14,7 @@ import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Ids;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,21 +53,31 @@ final class LambdaIO {
     }
 
     /**
-     * A failure is logged here (an expected one in one line, anything else with its cause chain), then
-     * thrown without a stack trace: Lambda reports it as {@code errorType} (the class name Step Functions
-     * matches) and {@code errorMessage}, and a stack would only swell every failed item of a fan-out.
+     * Every log line of the invocation carries its request id (and whatever the work adds to the
+     * {@link MDC}: the database in hand). A failure is logged here, with its error code (an expected one
+     * in one line, anything else with its cause chain), then thrown without a stack trace: Lambda reports
+     * it as {@code errorType} (the class name Step Functions matches) and {@code errorMessage}, and a
+     * stack would only swell every failed item of a fan-out.
      */
-    static <T> void handle(InputStream input, OutputStream output, Class<T> eventType, Function<T, ?> work) throws IOException {
+    static <T> void handle(InputStream input, OutputStream output, Context context, Class<T> eventType, Function<T, ?> work)
+            throws IOException {
+        MDC.clear();
+        if (context != null) {
+            MDC.put("requestId", context.getAwsRequestId());
+        }
         try {
             Json.MAPPER.writeValue(output, work.apply(read(input, eventType)));
         } catch (MigrationsException e) {
+            MDC.put("errorCode", e.code().name());
             if (e.code().expected()) {
-                LOG.warn("{}: {}", e.code(), e.getMessage());
+                LOG.warn("{}", e.getMessage());
             } else {
-                LOG.warn("{}: {}", e.code(), e.getMessage(), e);
+                LOG.warn("{}", e.getMessage(), e);
             }
             e.setStackTrace(new StackTraceElement[0]);
             throw e;
+        } finally {
+            MDC.clear();
         }
     }
 

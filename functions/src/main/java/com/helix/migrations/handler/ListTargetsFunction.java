@@ -34,6 +34,6 @@ public final class ListTargetsFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIO.handle(input, output, TargetPages.Request.class, pages::page);
+        LambdaIO.handle(input, output, context, TargetPages.Request.class, pages::page);
     }
 }

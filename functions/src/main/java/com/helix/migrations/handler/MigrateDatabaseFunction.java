@@ -11,6 +11,7 @@ import com.helix.migrations.registry.CentralRegistry;
 import com.helix.migrations.target.Target;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,11 +47,15 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIO.handle(input, output, MigrationRequest.class, request -> {
-            // The invocation's remaining time bounds what is started and how long any statement may run.
+        LambdaIO.handle(input, output, context, MigrationRequest.class, request -> {
+            MDC.put("tier", request.tier().wire());
+            MDC.put("id", request.id());
             Target target = registry.find(request.tier(), request.id());
+            // The invocation's remaining time bounds what is started and how long any statement may run.
             MigrationOutcome outcome = migrator.run(target, request.action(), request.targetVersion(),
                     context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
+            MDC.put("status", outcome.status().wire());
+            MDC.put("durationMs", String.valueOf(outcome.durationMs()));
             LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());
             return outcome;
         });

@@ -29,7 +29,7 @@ public final class SummarizeFunction implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIO.handle(input, output, SummarizeRequest.class, SummarizeFunction::fold);
+        LambdaIO.handle(input, output, context, SummarizeRequest.class, SummarizeFunction::fold);
     }
 
     static FleetProgress fold(SummarizeRequest request) {
