@@ -32,6 +32,11 @@ final class ConnectionOptions {
     @Option(names = "--region", paramLabel = "REGION", description = "Region of the central secret (env AWS_REGION).")
     String region;
 
+    @Option(names = "--ssl-mode", paramLabel = "MODE",
+            description = "The driver's sslmode for every connection: disable, allow, prefer, require, verify-ca or verify-full"
+                    + " (env DB_SSL_MODE; default verify-full: a certificate signed by the RDS roots, or DB_SSL_ROOT_CERT's, naming the host).")
+    String sslMode;
+
     /** The platform the flags and the environment describe. */
     Platform platform(Map<String, String> env) {
         return Platform.fromConfig(config(env));
@@ -44,6 +49,7 @@ final class ConnectionOptions {
         migrations.putInto(merged);
         put(merged, "JURISDICTION_REGIONS", jurisdictionRegions);
         put(merged, "AWS_REGION", region);
+        put(merged, "DB_SSL_MODE", sslMode);
         if (secrets != null) {
             if (secrets.equals("aws")) {
                 merged.remove("SECRETS_FILE");

@@ -30,7 +30,7 @@ class MigrationsConfigTest {
         assertThat(config.homeRegion()).isEqualTo("eu-west-2");
         assertThat(config.secretsFile()).isNull();
         assertThat(config.migrationsDir()).isNull();
-        assertThat(config.database()).isEqualTo(new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "prefer", null));
+        assertThat(config.database()).isEqualTo(new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "verify-full", null));
     }
 
     @Test
