@@ -1,6 +1,6 @@
 package com.helix.migrations;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The packages' layers, lowest first: a class uses its own package and lower layers only, so no
@@ -21,15 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src", "main", "java", "com", "helix", "migrations");
     private static final Map<String, Integer> LAYERS = Map.ofEntries(
-            Map.entry("exceptions", 0), Map.entry("json", 0),
+            Map.entry("exceptions", 0),
+            Map.entry("json", 0),
             Map.entry("target", 1),
             Map.entry("config", 2),
             Map.entry("credentials", 3),
             Map.entry("db", 4),
-            Map.entry("registry", 5), Map.entry("schema", 5),
+            Map.entry("registry", 5),
+            Map.entry("schema", 5),
             Map.entry("core", 6),
             Map.entry("fleet", 7),
-            Map.entry("handler", 8), Map.entry("cli", 8),
+            Map.entry("handler", 8),
+            Map.entry("cli", 8),
             Map.entry("demo", 9));
     private static final Pattern USE = Pattern.compile("com\\.helix\\.migrations\\.(\\w+)\\.");
 

@@ -1,6 +1,6 @@
 package com.helix.migrations;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs after {@code package} (failsafe): the shaded jar SAM deploys, as a Lambda zip and as the CLI;
@@ -31,41 +30,57 @@ class PackagedJarIT {
         try (ZipFile zip = new ZipFile(JAR.toFile())) {
             int count = 0;
             while (handlers.find()) {
-                assertThat(zip.getEntry(handlers.group(1).replace('.', '/') + ".class")).as(handlers.group(1)).isNotNull();
+                assertThat(zip.getEntry(handlers.group(1).replace('.', '/') + ".class"))
+                        .as(handlers.group(1))
+                        .isNotNull();
                 count++;
             }
             assertThat(count).isEqualTo(4);
-            for (String migration : List.of("migrations/central/V1__central_registry.sql", "migrations/tenant/V5__audit_events_actor_index.sql",
-                    "migrations/product/kira/V1__matters_and_documents.sql", "migrations/product/ledger/V1__accounts_and_entries.sql",
+            for (String migration : List.of(
+                    "migrations/central/V1__central_registry.sql",
+                    "migrations/tenant/V5__audit_events_actor_index.sql",
+                    "migrations/product/kira/V1__matters_and_documents.sql",
+                    "migrations/product/ledger/V1__accounts_and_entries.sql",
                     "tls/rds-ca-bundle.pem")) {
                 assertThat(zip.getEntry(migration)).as(migration).isNotNull();
             }
-            String plugins = new String(zip.getInputStream(zip.getEntry("META-INF/services/org.flywaydb.core.extensibility.Plugin"))
-                    .readAllBytes(), StandardCharsets.UTF_8);
+            String plugins = new String(
+                    zip.getInputStream(zip.getEntry("META-INF/services/org.flywaydb.core.extensibility.Plugin"))
+                            .readAllBytes(),
+                    StandardCharsets.UTF_8);
             assertThat(plugins).contains("org.flywaydb.database.postgresql.PostgreSQLDatabaseType");
             assertThat(zip.stream().map(ZipEntry::getName))
-                    .as("the demo and its PostgreSQL stay out").noneMatch(name -> name.startsWith("com/helix/migrations/demo/")
-                            || name.startsWith("io/zonky/") || name.startsWith("postgres-"));
+                    .as("the demo and its PostgreSQL stay out")
+                    .noneMatch(name -> name.startsWith("com/helix/migrations/demo/")
+                            || name.startsWith("io/zonky/")
+                            || name.startsWith("postgres-"));
         }
     }
 
     @Test
     void demoJar_runs() throws Exception {
         try (ZipFile zip = new ZipFile(DEMO_JAR.toFile())) {
-            assertThat(zip.getEntry("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class")).isNotNull();
+            assertThat(zip.getEntry("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class"))
+                    .isNotNull();
         }
-        assertThat(run(DEMO_JAR, "--help")).contains("Usage: helix-migrations-demo").contains("--with-failure");
+        assertThat(run(DEMO_JAR, "--help"))
+                .contains("Usage: helix-migrations-demo")
+                .contains("--with-failure");
         assertThat(run(JAR, "demo")).as("no demo in the Lambda jar").contains("Unmatched argument at index 0: 'demo'");
     }
 
     @Test
     void jar_runsAsTheCli() throws Exception {
-        assertThat(run(JAR, "--help")).contains("Usage: helix-migrations").contains("tenants").contains("Exit codes:");
+        assertThat(run(JAR, "--help"))
+                .contains("Usage: helix-migrations")
+                .contains("tenants")
+                .contains("Exit codes:");
     }
 
     /** {@code java -jar JAR ARGS}: its output, both streams. */
     private static String run(Path jar, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+        List<String> command = new java.util.ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,8 +1,7 @@
 package com.helix.migrations.cli;
 
-import picocli.CommandLine.Option;
-
 import java.util.List;
+import picocli.CommandLine.Option;
 
 /** Which of a tier's databases: the filters every fan-out command shares. */
 final class FilterOptions {
@@ -12,7 +11,10 @@ final class FilterOptions {
     @Option(names = "--exclude-ids", paramLabel = "ID", split = ",", description = "Never these ids (comma-separated).")
     List<String> excludeIds;
 
-    @Option(names = "--jurisdiction", paramLabel = "J", description = "Only databases of this jurisdiction (uk, eu, …).")
+    @Option(
+            names = "--jurisdiction",
+            paramLabel = "J",
+            description = "Only databases of this jurisdiction (uk, eu, …).")
     String jurisdiction;
 
     boolean any() {

@@ -5,18 +5,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "helix-migrations",
+@Command(
+        name = "helix-migrations",
         mixinStandardHelpOptions = true,
         version = "helix-migrations 1.0",
         description = "Keeps the central, tenant and product databases on the latest schema.",
         subcommands = {
-                TierCommand.Central.class, TierCommand.Tenants.class, TierCommand.Products.class,
-                OneCommand.class, StatusCommand.class, RepairCommand.class, ConfigCommand.class, StartCommand.class},
+            TierCommand.Central.class,
+            TierCommand.Tenants.class,
+            TierCommand.Products.class,
+            OneCommand.class,
+            StatusCommand.class,
+            RepairCommand.class,
+            ConfigCommand.class,
+            StartCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:all good",
-                "1:a database failed or was blocked, status --check found pending migrations, or something needed was unreachable (try again)",
-                "2:bad usage or configuration"})
+            "0:all good",
+            "1:a database failed or was blocked, status --check found pending migrations, or something needed was unreachable (try again)",
+            "2:bad usage or configuration"
+        })
 final class HelixCommand implements Runnable {
     final Cli cli;
 
@@ -29,6 +38,8 @@ final class HelixCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required (central, tenants, products, one, status, repair, config, start)");
+        throw new ParameterException(
+                spec.commandLine(),
+                "a command is required (central, tenants, products, one, status, repair, config, start)");
     }
 }

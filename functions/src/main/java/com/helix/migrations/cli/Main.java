@@ -1,12 +1,12 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.exceptions.MigrationsException;
-import picocli.CommandLine;
-
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * {@code java -jar helix-migrations.jar <command>}. Exit codes: 0 all good; 1 a database failed,
@@ -18,8 +18,7 @@ public final class Main {
     public static final int FAILED = 1;
     public static final int USAGE = 2;
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         useCliLogging();
@@ -40,8 +39,8 @@ public final class Main {
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Cli cli = new Cli(env, out, err);
         CommandLine commandLine = new CommandLine(new HelixCommand(cli))
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
+                .setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler((e, arguments) -> {
                     err.println("error: " + e.getMessage());

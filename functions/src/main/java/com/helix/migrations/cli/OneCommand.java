@@ -1,25 +1,26 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.List;
-import java.util.concurrent.Callable;
-
 /** {@code one --tenant ID} / {@code one --product-id ID}: the original library's migrateOne. */
-@Command(name = "one", mixinStandardHelpOptions = true,
+@Command(
+        name = "one",
+        mixinStandardHelpOptions = true,
         description = "Migrate (or check) one tenant or product database, as provisioning does.")
 final class OneCommand implements Callable<Integer> {
     @ParentCommand
@@ -39,16 +40,23 @@ final class OneCommand implements Callable<Integer> {
         String product;
     }
 
-    @Option(names = "--action", paramLabel = "migrate|status|validate|repair", defaultValue = "migrate",
-            description = "migrate (default); status (pending, or blocked, changes nothing); validate (fails where migrate would refuse);"
-                    + " repair (as flyway repair: removes failed rows, marks removed migrations deleted, aligns checksums).")
+    @Option(
+            names = "--action",
+            paramLabel = "migrate|status|validate|repair",
+            defaultValue = "migrate",
+            description =
+                    "migrate (default); status (pending, or blocked, changes nothing); validate (fails where migrate would refuse);"
+                            + " repair (as flyway repair: removes failed rows, marks removed migrations deleted, aligns checksums).")
     String action;
 
-    @Option(names = "--target", paramLabel = "VERSION", description = "Migrate no further than this version (3, 2.1 or 2_1).")
+    @Option(
+            names = "--target",
+            paramLabel = "VERSION",
+            description = "Migrate no further than this version (3, 2.1 or 2_1).")
     String target;
 
-    @Option(names = "--output", paramLabel = "text|json", defaultValue = "text", description = "text (default) or json.")
-    RunOptions.Output output;
+    @Mixin
+    OutputOption output;
 
     @Override
     public Integer call() {
@@ -61,9 +69,10 @@ final class OneCommand implements Callable<Integer> {
         Target found = platform.registry().find(request.tier(), request.id());
         // From here on a failure is this database's, reported as its outcome: exit 1.
         MigrationOutcome outcome = new FleetRunner(platform.migrator())
-                .run(List.of(found), new FleetOptions(1, null, request.action(), request.targetVersion()), o -> { })
-                .outcomes().get(0);
-        if (output == RunOptions.Output.json) {
+                .run(List.of(found), new FleetOptions(1, null, request.action(), request.targetVersion()), o -> {})
+                .outcomes()
+                .get(0);
+        if (output.json()) {
             cli.out().println(Json.MAPPER.valueToTree(outcome).toPrettyString());
         } else {
             cli.out().println("[" + outcome.tier().migrator() + "] " + outcome.line());

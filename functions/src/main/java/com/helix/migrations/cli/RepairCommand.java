@@ -1,37 +1,25 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
-import java.util.concurrent.Callable;
 
 /** {@code repair}: what {@code flyway repair} does, over the fleet, saying per database what it changed. */
-@Command(name = "repair", mixinStandardHelpOptions = true,
-        description = {"Repair the Flyway history of the fleet's databases, as flyway repair does: remove failed rows,"
-                + " mark migrations no longer in the set as deleted, align checksums with the files.",
-                "Run it after fixing what a failed migration left behind; --dry-run first shows what it would change."})
-final class RepairCommand implements Callable<Integer> {
-    @ParentCommand
-    HelixCommand parent;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    TierOptions tiers;
-
-    @Mixin
-    RunOptions run;
-
+@Command(
+        name = "repair",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Repair the Flyway history of the fleet's databases, as flyway repair does: remove failed rows,"
+                    + " mark migrations no longer in the set as deleted, align checksums with the files.",
+            "Run it after fixing what a failed migration left behind; --dry-run first shows what it would change."
+        })
+final class RepairCommand extends FleetCheckCommand {
     @Option(names = "--dry-run", description = "Show what repair would change per database; change nothing.")
     boolean dryRun;
 
@@ -39,10 +27,16 @@ final class RepairCommand implements Callable<Integer> {
     public Integer call() {
         Cli cli = parent.cli;
         Platform platform = connection.platform(cli.env());
-        Report report = new Report(cli.out(), run.json(), Terminal.interactive(cli.env()),
+        Report report = new Report(
+                cli.out(),
+                output.json(),
+                Terminal.interactive(cli.env()),
                 dryRun ? RepairCommand::preview : MigrationOutcome::line);
-        new FleetRun(platform).run(tiers.scopes(true),
-                new FleetOptions(run.concurrency, null, dryRun ? Action.STATUS : Action.REPAIR, null), report);
+        new FleetRun(platform)
+                .run(
+                        tiers.scopes(true),
+                        new FleetOptions(concurrency.concurrency, null, dryRun ? Action.STATUS : Action.REPAIR, null),
+                        report);
         FleetSummary summary = report.finish();
         return summary.anyFailed() ? Main.FAILED : Main.OK;
     }
@@ -53,7 +47,8 @@ final class RepairCommand implements Callable<Integer> {
         if (outcome.status() == MigrationStatus.FAILED) {
             return outcome.line();
         }
-        return outcome.repairs().isEmpty() ? "✓ Nothing to repair in " + who + " at " + outcome.version()
+        return outcome.repairs().isEmpty()
+                ? "✓ Nothing to repair in " + who + " at " + outcome.version()
                 : "• Would repair " + who + " at " + outcome.version() + ": " + String.join("; ", outcome.repairs());
     }
 }

@@ -7,7 +7,6 @@ import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Tier;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +44,8 @@ final class Report implements FleetRun.Listener {
     }
 
     /** The report a command prints to its standard output, as its flags ask. */
-    static Report of(Cli cli, RunOptions run) {
-        return new Report(cli.out(), run.json(), Terminal.interactive(cli.env()), MigrationOutcome::line);
+    static Report of(Cli cli, OutputOption output) {
+        return new Report(cli.out(), output.json(), Terminal.interactive(cli.env()), MigrationOutcome::line);
     }
 
     @Override
@@ -57,7 +56,10 @@ final class Report implements FleetRun.Listener {
         String what = switch (scope.tier()) {
             case CENTRAL -> "the central database";
             case TENANT -> "all tenant databases";
-            case PRODUCT -> scope.productType() == null ? "all product databases" : "all " + scope.productType() + " product databases";
+            case PRODUCT ->
+                scope.productType() == null
+                        ? "all product databases"
+                        : "all " + scope.productType() + " product databases";
         };
         line("Starting " + verb(action) + " for " + what + "...");
     }
@@ -100,13 +102,18 @@ final class Report implements FleetRun.Listener {
     synchronized FleetSummary finish() {
         FleetSummary result = summary.build();
         if (json) {
-            ObjectNode document = Json.MAPPER.valueToTree(result);
-            document.set("results", Json.MAPPER.valueToTree(results));
-            out.println(document.toPrettyString());
+            out.println(document(result, results));
         } else {
             printClosingLines(result);
         }
         return result;
+    }
+
+    /** The {@code --output json} document: the summary's fields and every database's result. */
+    static String document(FleetSummary summary, List<MigrationOutcome> results) {
+        ObjectNode document = Json.MAPPER.valueToTree(summary);
+        document.set("results", Json.MAPPER.valueToTree(results));
+        return document.toPrettyString();
     }
 
     /** A run's exit code: 1 when a database failed, was blocked or was not started. */
@@ -124,8 +131,9 @@ final class Report implements FleetRun.Listener {
         if (!result.failed().isEmpty()) {
             out.println();
             out.println(result.blocked() > 0 ? "Failed or blocked databases:" : "Failed databases:");
-            result.failed().stream().limit(FAILURES_SHOWN).forEach(f ->
-                    out.println("  ✗ " + f.tier() + " " + f.name() + " (" + f.id() + "): " + f.error()));
+            result.failed().stream()
+                    .limit(FAILURES_SHOWN)
+                    .forEach(f -> out.println("  ✗ " + f.tier() + " " + f.name() + " (" + f.id() + "): " + f.error()));
             int unnamed = result.failedCount() + result.blocked() - FAILURES_SHOWN;
             if (unnamed > 0) {
                 out.println("  and " + unnamed + " more");

@@ -6,6 +6,13 @@ import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Ids;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -16,19 +23,13 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
-import java.io.IOException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * {@code start}: starts the deployed fleet state machine and, with {@code --wait}, follows it to the
  * end. For pipelines that cannot use CodePipeline's Step Functions action.
  */
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
         description = "Start the deployed migrate-fleet state machine; with --wait, follow it and exit 1 if it failed.")
 final class StartCommand implements Callable<Integer> {
     private static final Pattern STATE_MACHINE_ARN =
@@ -37,28 +38,51 @@ final class StartCommand implements Callable<Integer> {
     @ParentCommand
     HelixCommand parent;
 
-    @Option(names = "--state-machine-arn", paramLabel = "ARN", required = true, description = "The MigrateFleet state machine (a stack output).")
+    @Option(
+            names = "--state-machine-arn",
+            paramLabel = "ARN",
+            required = true,
+            description = "The MigrateFleet state machine (a stack output).")
     String stateMachineArn;
 
     @Option(names = "--product", paramLabel = "TYPE", description = "Only this product type's product databases.")
     String productType;
 
-    @Option(names = "--tenant-ids", paramLabel = "ID", split = ",", description = "Only these tenants (and their products).")
+    @Option(
+            names = "--tenant-ids",
+            paramLabel = "ID",
+            split = ",",
+            description = "Only these tenants (and their products).")
     List<String> tenantIds;
 
-    @Option(names = "--concurrency", paramLabel = "N", description = "Databases migrated at once (default: the stack's MaxConcurrency).")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            description = "Databases migrated at once (default: the stack's MaxConcurrency).")
     Integer concurrency;
 
-    @Option(names = "--max-failures", paramLabel = "N", description = "Start no new database after N failures (default: the stack's MaxFailures).")
+    @Option(
+            names = "--max-failures",
+            paramLabel = "N",
+            description = "Start no new database after N failures (default: the stack's MaxFailures).")
     Integer maxFailures;
 
     @Option(names = "--wait", description = "Follow the execution until it ends.")
     boolean waitForEnd;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "3600", description = "With --wait: give up following after this long (default: ${DEFAULT-VALUE}); the execution goes on.")
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "3600",
+            description =
+                    "With --wait: give up following after this long (default: ${DEFAULT-VALUE}); the execution goes on.")
     long timeoutSeconds;
 
-    @Option(names = "--poll", paramLabel = "SECONDS", defaultValue = "5", description = "With --wait: seconds between checks (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--poll",
+            paramLabel = "SECONDS",
+            defaultValue = "5",
+            description = "With --wait: seconds between checks (default: ${DEFAULT-VALUE}).")
     double pollSeconds;
 
     @Override
@@ -66,14 +90,20 @@ final class StartCommand implements Callable<Integer> {
         Cli cli = parent.cli;
         Matcher arn = STATE_MACHINE_ARN.matcher(stateMachineArn);
         if (!arn.matches()) {
-            throw new InvalidRequestException("--state-machine-arn is not a state machine ARN: " + Ids.quote(stateMachineArn));
+            throw new InvalidRequestException(
+                    "--state-machine-arn is not a state machine ARN: " + Ids.quote(stateMachineArn));
         }
         if (timeoutSeconds < 1 || pollSeconds <= 0) {
             throw new InvalidRequestException("--timeout and --poll must be positive");
         }
         String input = input();
-        try (SfnClient sfn = SfnClient.builder().region(Region.of(arn.group(1))).httpClient(UrlConnectionHttpClient.create()).build()) {
-            String executionArn = sfn.startExecution(b -> b.stateMachineArn(stateMachineArn).input(input)).executionArn();
+        try (SfnClient sfn = SfnClient.builder()
+                .region(Region.of(arn.group(1)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            String executionArn = sfn.startExecution(
+                            b -> b.stateMachineArn(stateMachineArn).input(input))
+                    .executionArn();
             cli.out().println("Started " + executionArn);
             if (!waitForEnd) {
                 return Main.OK;
@@ -111,7 +141,7 @@ final class StartCommand implements Callable<Integer> {
             DescribeExecutionResponse execution = sfn.describeExecution(b -> b.executionArn(executionArn));
             if (execution.status() != last) {
                 last = execution.status();
-                cli.out().println("Execution " + last.toString().toLowerCase());
+                cli.out().println("Execution " + last.toString().toLowerCase(java.util.Locale.ROOT));
             }
             switch (execution.status()) {
                 case SUCCEEDED -> {
@@ -120,14 +150,18 @@ final class StartCommand implements Callable<Integer> {
                 }
                 case RUNNING, PENDING_REDRIVE -> {
                     if (Instant.now().isAfter(deadline)) {
-                        cli.err().println("error: still running after " + timeoutSeconds + " s; follow it at " + executionArn);
+                        cli.err()
+                                .println("error: still running after " + timeoutSeconds + " s; follow it at "
+                                        + executionArn);
                         return Main.FAILED;
                     }
                     Thread.sleep(poll);
                 }
                 default -> {
-                    cli.err().println("Execution " + execution.statusAsString().toLowerCase() + ": "
-                            + (execution.error() == null ? "" : execution.error() + ": ") + (execution.cause() == null ? "" : execution.cause()));
+                    cli.err()
+                            .println("Execution " + execution.statusAsString().toLowerCase(java.util.Locale.ROOT) + ": "
+                                    + (execution.error() == null ? "" : execution.error() + ": ")
+                                    + (execution.cause() == null ? "" : execution.cause()));
                     return Main.FAILED;
                 }
             }

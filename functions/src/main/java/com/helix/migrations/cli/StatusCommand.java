@@ -1,38 +1,25 @@
 package com.helix.migrations.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
-import com.helix.migrations.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-
 import java.util.List;
-import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code status}: every database's version, what is pending or blocked, and how many databases are at each version. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show the fleet's schema versions, pending migrations and what migrate would refuse; change nothing.")
-final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    HelixCommand parent;
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    TierOptions tiers;
-
-    @Mixin
-    RunOptions run;
-
-    @Option(names = "--check", description = "Exit 1 when any database has pending migrations, is blocked, or could not be checked.")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show the fleet's schema versions, pending migrations and what migrate would refuse; change nothing.")
+final class StatusCommand extends FleetCheckCommand {
+    @Option(
+            names = "--check",
+            description = "Exit 1 when any database has pending migrations, is blocked, or could not be checked.")
     boolean check;
 
     @Override
@@ -41,14 +28,12 @@ final class StatusCommand implements Callable<Integer> {
         List<FleetRun.Scope> scopes = tiers.scopes(false);
         Platform platform = connection.platform(cli.env());
         List<MigrationOutcome> outcomes = new FleetRun(platform)
-                .run(scopes, new FleetOptions(run.concurrency, null, Action.STATUS, null), outcome -> { });
+                .run(scopes, new FleetOptions(concurrency.concurrency, null, Action.STATUS, null), outcome -> {});
         FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
         outcomes.forEach(summary::add);
         FleetSummary result = summary.build();
-        if (run.json()) {
-            ObjectNode document = Json.MAPPER.valueToTree(result);
-            document.set("results", Json.MAPPER.valueToTree(outcomes));
-            cli.out().println(document.toPrettyString());
+        if (output.json()) {
+            cli.out().println(Report.document(result, outcomes));
         } else {
             StatusTable.print(cli.out(), outcomes);
         }

@@ -2,7 +2,6 @@ package com.helix.migrations.cli;
 
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
-
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -10,11 +9,15 @@ import java.util.TreeMap;
 
 /** The fleet's versions as a table, and how many databases are at each version. */
 final class StatusTable {
-    private StatusTable() {
-    }
+    private StatusTable() {}
 
     static void print(PrintStream out, List<MigrationOutcome> outcomes) {
-        int width = Math.max(8, outcomes.stream().mapToInt(o -> String.valueOf(o.database()).length()).max().orElse(8));
+        int width = Math.max(
+                8,
+                outcomes.stream()
+                        .mapToInt(o -> String.valueOf(o.database()).length())
+                        .max()
+                        .orElse(8));
         String format = "%-" + width + "s  %-7s  %-24s  %-7s  %s%n";
         out.printf(format, "DATABASE", "TIER", "ID", "VERSION", "PENDING");
         Map<String, Integer> histogram = new TreeMap<>();
@@ -26,15 +29,19 @@ final class StatusTable {
                 default -> String.valueOf(o.pending().size());
             };
             out.printf(format, o.database(), o.tier().wire(), o.id(), version, pending);
-            long repeatables = o.pending().stream().filter(p -> p.startsWith("R ")).count();
+            long repeatables =
+                    o.pending().stream().filter(p -> p.startsWith("R ")).count();
             String group = o.tier().wire() + (o.productType() == null ? "" : " " + o.productType());
-            histogram.merge(group + " @ " + version + (repeatables > 0 ? " +" + repeatables + " R pending" : ""), 1, Integer::sum);
+            histogram.merge(
+                    group + " @ " + version + (repeatables > 0 ? " +" + repeatables + " R pending" : ""),
+                    1,
+                    Integer::sum);
         }
         out.println();
         out.println("Databases per version:");
         int most = histogram.values().stream().mapToInt(Integer::intValue).max().orElse(1);
-        histogram.forEach((key, count) -> out.printf("  %-24s %5d  %s%n", key, count,
-                "█".repeat(Math.max(1, count * 40 / most))));
+        histogram.forEach((key, count) ->
+                out.printf("  %-24s %5d  %s%n", key, count, "█".repeat(Math.max(1, count * 40 / most))));
         out.println();
         long failed = count(outcomes, MigrationStatus.FAILED);
         long blocked = count(outcomes, MigrationStatus.BLOCKED);

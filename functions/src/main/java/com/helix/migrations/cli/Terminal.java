@@ -5,9 +5,10 @@ import java.lang.reflect.Method;
 
 /** Whether standard output is a terminal a person is watching (not a CI log). */
 final class Terminal {
-    private Terminal() {
-    }
+    private Terminal() {}
 
+    // On Java 21 (the Lambda runtime's) System.console() is null without a terminal; 22+ needs isTerminal().
+    @SuppressWarnings("SystemConsoleNull")
     static boolean interactive(java.util.Map<String, String> env) {
         Console console = System.console();
         if (console == null || env.containsKey("CI")) {

@@ -6,13 +6,12 @@ import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.target.Tier;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code central}, {@code tenants}, {@code products}: one tier's databases, fanned out in this process. */
 abstract class TierCommand implements Callable<Integer> {
@@ -23,7 +22,10 @@ abstract class TierCommand implements Callable<Integer> {
     ConnectionOptions connection;
 
     @Mixin
-    RunOptions run;
+    ConcurrencyOption concurrency;
+
+    @Mixin
+    OutputOption output;
 
     @Mixin
     FilterOptions filters;
@@ -31,20 +33,26 @@ abstract class TierCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List what is pending, or blocked, per database; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--target", paramLabel = "VERSION", description = "Migrate no further than this version (3, 2.1 or 2_1).")
+    @Option(
+            names = "--target",
+            paramLabel = "VERSION",
+            description = "Migrate no further than this version (3, 2.1 or 2_1).")
     String target;
 
-    @Option(names = "--max-failures", paramLabel = "N",
+    @Option(
+            names = "--max-failures",
+            paramLabel = "N",
             description = "Start no new database after N failures (default: carry on to the end).")
     Integer maxFailures;
 
     @Override
     public Integer call() {
         Cli cli = parent.cli;
-        FleetOptions options = new FleetOptions(run.concurrency, maxFailures, dryRun ? Action.STATUS : Action.MIGRATE, target);
+        FleetOptions options =
+                new FleetOptions(concurrency.concurrency, maxFailures, dryRun ? Action.STATUS : Action.MIGRATE, target);
         FleetRun.Scope scope = scope();
         Platform platform = connection.platform(cli.env());
-        Report report = Report.of(cli, run);
+        Report report = Report.of(cli, output);
         new FleetRun(platform).run(List.of(scope), options, report);
         return Report.exitCode(report.finish());
     }
@@ -60,7 +68,8 @@ abstract class TierCommand implements Callable<Integer> {
         @Override
         FleetRun.Scope scope() {
             if (filters.any() || maxFailures != null) {
-                throw new InvalidRequestException("central takes no --ids, --exclude-ids, --jurisdiction or --max-failures");
+                throw new InvalidRequestException(
+                        "central takes no --ids, --exclude-ids, --jurisdiction or --max-failures");
             }
             return FleetRun.Scope.central();
         }
@@ -74,7 +83,10 @@ abstract class TierCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "products", mixinStandardHelpOptions = true, description = "Migrate every active product database, of all types or one.")
+    @Command(
+            name = "products",
+            mixinStandardHelpOptions = true,
+            description = "Migrate every active product database, of all types or one.")
     static final class Products extends TierCommand {
         @Option(names = "--product", paramLabel = "TYPE", description = "Only this product type (kira, ledger, …).")
         String productType;

@@ -14,17 +14,17 @@ import java.time.Duration;
  * @param statementTimeout how long one statement may run ({@code statement_timeout}). Default 10 min,
  *                         under the Lambda limit of 15; zero disables it, which lets a runaway
  *                         backfill hold its locks until the function is killed.
- * @param sslMode          the PostgreSQL driver's {@code sslmode}. Default {@code verify-full}: the
+ * @param sslMode          the PostgreSQL driver's TLS mode. Default {@code verify-full}: the
  *                         certificate must be signed by a trusted authority (the RDS roots unless
  *                         {@code sslRootCert} says otherwise) and name the host. Anything weaker
  *                         ({@code require}, {@code prefer}) sends the password to whichever server answers.
  * @param sslRootCert      the certificate authorities {@code verify-ca} and {@code verify-full} trust
  *                         (a PEM file). Null: the Amazon RDS bundle shipped in the jar.
  */
-public record DatabaseSettings(Duration connectTimeout, Duration lockTimeout, Duration statementTimeout, String sslMode,
-                               Path sslRootCert) {
-    public static final DatabaseSettings DEFAULTS =
-            new DatabaseSettings(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "verify-full", null);
+public record DatabaseSettings(
+        Duration connectTimeout, Duration lockTimeout, Duration statementTimeout, String sslMode, Path sslRootCert) {
+    public static final DatabaseSettings DEFAULTS = new DatabaseSettings(
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "verify-full", null);
 
     /** The same settings with other lock and statement timeouts. */
     public DatabaseSettings withTimeouts(Duration lockTimeout, Duration statementTimeout) {

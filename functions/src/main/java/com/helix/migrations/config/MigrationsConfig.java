@@ -2,7 +2,6 @@ package com.helix.migrations.config;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.target.Ids;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,14 +41,23 @@ public record MigrationsConfig(
 
     /** Every variable this project reads; the README's table lists the same. */
     public static final Set<String> VARIABLES = Set.of(
-            "CENTRAL_DB_SECRET_ID", "AWS_REGION", "JURISDICTION_REGIONS", "SECRETS_FILE", "MIGRATIONS_DIR",
-            "DB_CONNECT_TIMEOUT_SECONDS", "DB_LOCK_TIMEOUT_SECONDS", "DB_STATEMENT_TIMEOUT_SECONDS", "DB_SSL_MODE", "DB_SSL_ROOT_CERT");
+            "CENTRAL_DB_SECRET_ID",
+            "AWS_REGION",
+            "JURISDICTION_REGIONS",
+            "SECRETS_FILE",
+            "MIGRATIONS_DIR",
+            "DB_CONNECT_TIMEOUT_SECONDS",
+            "DB_LOCK_TIMEOUT_SECONDS",
+            "DB_STATEMENT_TIMEOUT_SECONDS",
+            "DB_SSL_MODE",
+            "DB_SSL_ROOT_CERT");
 
     /** Flyway's own variables ({@code FLYWAY_OUT_OF_ORDER}, {@code FLYWAY_PLACEHOLDERS_X}), passed to Flyway for every tier. */
     public static final String FLYWAY_PREFIX = "FLYWAY_";
 
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
-    private static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    private static final Set<String> SSL_MODES =
+            Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
     public MigrationsConfig {
         jurisdictionRegions = Map.copyOf(jurisdictionRegions);
@@ -74,12 +82,14 @@ public record MigrationsConfig(
         Path secretsFile = optionalPath(env, "SECRETS_FILE", false);
         String homeRegion = blankToNull(env.get("AWS_REGION"));
         if (homeRegion == null && secretsFile == null) {
-            throw new InvalidConfigurationException("AWS_REGION is not set (needed to read CENTRAL_DB_SECRET_ID from Secrets Manager)");
+            throw new InvalidConfigurationException(
+                    "AWS_REGION is not set (needed to read CENTRAL_DB_SECRET_ID from Secrets Manager)");
         }
         DatabaseSettings defaults = DatabaseSettings.DEFAULTS;
         String sslMode = env.getOrDefault("DB_SSL_MODE", defaults.sslMode()).trim();
         if (!SSL_MODES.contains(sslMode)) {
-            throw new InvalidConfigurationException("DB_SSL_MODE must be one of " + String.join(", ", SSL_MODES.stream().sorted().toList()) + ", not '" + sslMode + "'");
+            throw new InvalidConfigurationException("DB_SSL_MODE must be one of "
+                    + String.join(", ", SSL_MODES.stream().sorted().toList()) + ", not '" + sslMode + "'");
         }
         DatabaseSettings database = new DatabaseSettings(
                 seconds(env, "DB_CONNECT_TIMEOUT_SECONDS", defaults.connectTimeout(), 1),
@@ -87,8 +97,14 @@ public record MigrationsConfig(
                 seconds(env, "DB_STATEMENT_TIMEOUT_SECONDS", defaults.statementTimeout(), 0),
                 sslMode,
                 optionalPath(env, "DB_SSL_ROOT_CERT", false));
-        return new MigrationsConfig(centralSecretId, homeRegion, regions, secretsFile,
-                migrationsDir(env), database, flywayEnvironment(env));
+        return new MigrationsConfig(
+                centralSecretId,
+                homeRegion,
+                regions,
+                secretsFile,
+                migrationsDir(env),
+                database,
+                flywayEnvironment(env));
     }
 
     /** {@code MIGRATIONS_DIR}, checked; null when unset (the packaged migrations). */
@@ -110,12 +126,14 @@ public record MigrationsConfig(
     /** Parses {@code uk=eu-west-2,eu=eu-central-1}. */
     public static Map<String, String> parseJurisdictionRegions(String value) {
         Map<String, String> regions = new LinkedHashMap<>();
-        for (String entry : value.split(",")) {
+        for (String entry : value.split(",", -1)) {
             if (entry.isBlank()) {
                 continue;
             }
             String[] parts = entry.trim().split("=", -1);
-            if (parts.length != 2 || !Ids.JURISDICTION.matcher(parts[0].trim()).matches() || !REGION.matcher(parts[1].trim()).matches()) {
+            if (parts.length != 2
+                    || !Ids.JURISDICTION.matcher(parts[0].trim()).matches()
+                    || !REGION.matcher(parts[1].trim()).matches()) {
                 throw new InvalidConfigurationException("JURISDICTION_REGIONS entry '" + entry.trim()
                         + "' is not jurisdiction=region (e.g. uk=eu-west-2)");
             }
@@ -124,7 +142,8 @@ public record MigrationsConfig(
             }
         }
         if (regions.isEmpty()) {
-            throw new InvalidConfigurationException("JURISDICTION_REGIONS is empty (e.g. uk=eu-west-2,eu=eu-central-1)");
+            throw new InvalidConfigurationException(
+                    "JURISDICTION_REGIONS is empty (e.g. uk=eu-west-2,eu=eu-central-1)");
         }
         return regions;
     }
@@ -145,7 +164,8 @@ public record MigrationsConfig(
         Path path = Path.of(value);
         boolean ok = directory ? Files.isDirectory(path) : Files.isRegularFile(path);
         if (!ok || !Files.isReadable(path)) {
-            throw new InvalidConfigurationException(name + " is not a readable " + (directory ? "directory" : "file") + ": " + value);
+            throw new InvalidConfigurationException(
+                    name + " is not a readable " + (directory ? "directory" : "file") + ": " + value);
         }
         return path;
     }
@@ -163,7 +183,8 @@ public record MigrationsConfig(
         } catch (NumberFormatException e) {
             // falls through to the message below, which names the variable and the value
         }
-        throw new InvalidConfigurationException(name + " must be a whole number of seconds from " + minimum + " to 86400, not '" + value + "'");
+        throw new InvalidConfigurationException(
+                name + " must be a whole number of seconds from " + minimum + " to 86400, not '" + value + "'");
     }
 
     private static String blankToNull(String value) {

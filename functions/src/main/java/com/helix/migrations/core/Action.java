@@ -3,7 +3,6 @@ package com.helix.migrations.core;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.target.Ids;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -42,6 +41,7 @@ public enum Action {
             }
         }
         throw new InvalidRequestException("action must be one of "
-                + Arrays.stream(values()).map(Action::wire).collect(Collectors.joining(", ")) + ", not " + Ids.quote(value));
+                + Arrays.stream(values()).map(Action::wire).collect(Collectors.joining(", ")) + ", not "
+                + Ids.quote(value));
     }
 }

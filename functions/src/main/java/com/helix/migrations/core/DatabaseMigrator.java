@@ -12,10 +12,9 @@ import com.helix.migrations.schema.SchemaMigrator;
 import com.helix.migrations.schema.SchemaReport;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
-import org.flywaydb.core.api.MigrationVersion;
-
-import javax.sql.DataSource;
 import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * Brings one database to the latest schema, or says exactly why not: check its tier's migrations,
@@ -80,10 +79,12 @@ public final class DatabaseMigrator {
         DataSources.prime();
     }
 
-    private SchemaMigrator.Database database(Target target, MigrationSet set, DatabaseSettings settings, boolean readOnly) {
+    private SchemaMigrator.Database database(
+            Target target, MigrationSet set, DatabaseSettings settings, boolean readOnly) {
         DatabaseCredentials secret = target.tier() == Tier.CENTRAL
                 ? credentials.home(target.location().secretId())
-                : credentials.forJurisdiction(target.jurisdiction(), target.location().secretId());
+                : credentials.forJurisdiction(
+                        target.jurisdiction(), target.location().secretId());
         DataSource dataSource = DataSources.postgres(target.location(), secret, settings, readOnly);
         return new SchemaMigrator.Database(target.location().databaseName(), dataSource, set, settings.lockTimeout());
     }

@@ -3,10 +3,9 @@ package com.helix.migrations.core;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.schema.SchemaReport;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
-import com.helix.migrations.schema.SchemaReport;
-
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -21,18 +20,33 @@ import java.util.stream.Collectors;
  * @param applied         migrations applied by this run
  * @param pending         what a migrate would still apply: versions, and repeatables by description
  * @param blocked         why migrate would refuse this database, with Flyway's hints ({@code status} {@code blocked})
- * @param repairs         what {@code repair} changed, or (from {@code status}) would change
+ * @param repairs         what the repair action changed, or (from {@code status}) would change
  * @param warnings        what deserves a look although nothing failed
  * @param error           why it failed (null unless {@code status} is {@code failed})
  * @param errorType       the failure's exception, by simple class name ({@code MigrationFailedException})
  * @param errorCode       the failure's code ({@code MIGRATION_FAILED}; {@code UNEXPECTED} for anything not raised on purpose)
  */
-public record MigrationOutcome(Tier tier, String id, String name, String jurisdiction, String productType,
-                               String database, Action action, MigrationStatus status, String fromVersion, String toVersion,
-                               String failedMigration, int applied, List<String> pending,
-                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SchemaReport.Problem> blocked,
-                               @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> repairs,
-                               List<String> warnings, long durationMs, String error, String errorType, ErrorCode errorCode) {
+public record MigrationOutcome(
+        Tier tier,
+        String id,
+        String name,
+        String jurisdiction,
+        String productType,
+        String database,
+        Action action,
+        MigrationStatus status,
+        String fromVersion,
+        String toVersion,
+        String failedMigration,
+        int applied,
+        List<String> pending,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SchemaReport.Problem> blocked,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> repairs,
+        List<String> warnings,
+        long durationMs,
+        String error,
+        String errorType,
+        ErrorCode errorCode) {
 
     /** Pending migrations named in a line; the result's list has them all. */
     private static final int PENDING_SHOWN = 10;
@@ -46,15 +60,37 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
 
     static MigrationOutcome of(Target target, Action action, SchemaReport report, long durationMs) {
         MigrationStatus status = switch (action) {
-            case MIGRATE -> report.applied() > 0 ? MigrationStatus.MIGRATED
-                    : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
-            case STATUS, VALIDATE -> !report.blocked().isEmpty() ? MigrationStatus.BLOCKED
-                    : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
+            case MIGRATE ->
+                report.applied() > 0
+                        ? MigrationStatus.MIGRATED
+                        : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
+            case STATUS, VALIDATE ->
+                !report.blocked().isEmpty()
+                        ? MigrationStatus.BLOCKED
+                        : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
             case REPAIR -> report.repairs().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.REPAIRED;
         };
-        return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                databaseName(target), action, status, report.fromVersion(), report.toVersion(), report.failedVersion(),
-                report.applied(), report.pending(), report.blocked(), report.repairs(), report.warnings(), durationMs, null, null, null);
+        return new MigrationOutcome(
+                target.tier(),
+                target.id(),
+                target.name(),
+                target.jurisdiction(),
+                target.productType(),
+                databaseName(target),
+                action,
+                status,
+                report.fromVersion(),
+                report.toVersion(),
+                report.failedVersion(),
+                report.applied(),
+                report.pending(),
+                report.blocked(),
+                report.repairs(),
+                report.warnings(),
+                durationMs,
+                null,
+                null,
+                null);
     }
 
     /**
@@ -63,10 +99,30 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
      */
     public static MigrationOutcome failed(Target target, Action action, RuntimeException failure, long durationMs) {
         ErrorCode code = failure instanceof MigrationsException known ? known.code() : ErrorCode.UNEXPECTED;
-        String error = code == ErrorCode.UNEXPECTED ? failure.getClass().getName() + ": " + failure.getMessage() : failure.getMessage();
-        return new MigrationOutcome(target.tier(), target.id(), target.name(), target.jurisdiction(), target.productType(),
-                databaseName(target), action, MigrationStatus.FAILED, null, null, null, 0, List.of(), List.of(), List.of(),
-                List.of(), durationMs, error, failure.getClass().getSimpleName(), code);
+        String error = code == ErrorCode.UNEXPECTED
+                ? failure.getClass().getName() + ": " + failure.getMessage()
+                : failure.getMessage();
+        return new MigrationOutcome(
+                target.tier(),
+                target.id(),
+                target.name(),
+                target.jurisdiction(),
+                target.productType(),
+                databaseName(target),
+                action,
+                MigrationStatus.FAILED,
+                null,
+                null,
+                null,
+                0,
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                durationMs,
+                error,
+                failure.getClass().getSimpleName(),
+                code);
     }
 
     public boolean succeeded() {
@@ -81,7 +137,9 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
 
     /** Why migrate would refuse this database, in one line; null when it would not. */
     public String blockedReason() {
-        return blocked.isEmpty() ? null : blocked.stream().map(SchemaReport.Problem::toString).collect(Collectors.joining("; "));
+        return blocked.isEmpty()
+                ? null
+                : blocked.stream().map(SchemaReport.Problem::toString).collect(Collectors.joining("; "));
     }
 
     /** The line users know from the original library, with what changed and any warning. */
@@ -93,14 +151,19 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
 
     private String statusLine(String who) {
         return switch (status) {
-            case MIGRATED -> "✓ Migrated " + who + " " + (fromVersion == null ? "empty" : fromVersion) + " → " + version()
-                    + " (" + applied + " applied, " + durationMs + " ms)";
-            case UP_TO_DATE -> "✓ " + switch (action) {
-                case MIGRATE -> "Migrated ";
-                case REPAIR -> "Nothing to repair in ";
-                default -> "Up to date ";
-            } + who + " already at " + version();
-            case PENDING -> "• Pending " + who + " at " + version() + ", " + pending.size() + " pending (" + pendingShown() + ")";
+            case MIGRATED ->
+                "✓ Migrated " + who + " " + (fromVersion == null ? "empty" : fromVersion) + " → " + version() + " ("
+                        + applied + " applied, " + durationMs + " ms)";
+            case UP_TO_DATE ->
+                "✓ "
+                        + switch (action) {
+                            case MIGRATE -> "Migrated ";
+                            case REPAIR -> "Nothing to repair in ";
+                            default -> "Up to date ";
+                        }
+                        + who + " already at " + version();
+            case PENDING ->
+                "• Pending " + who + " at " + version() + ", " + pending.size() + " pending (" + pendingShown() + ")";
             case BLOCKED -> "✗ Blocked " + who + " at " + version() + ": " + blockedReason();
             case REPAIRED -> "✓ Repaired " + who + ": " + String.join("; ", repairs);
             case FAILED -> "✗ Failed to " + action.wire() + " " + who + ": " + error;
@@ -112,7 +175,8 @@ public record MigrationOutcome(Tier tier, String id, String name, String jurisdi
         if (pending.size() <= PENDING_SHOWN) {
             return String.join(", ", pending);
         }
-        return String.join(", ", pending.subList(0, PENDING_SHOWN)) + " and " + (pending.size() - PENDING_SHOWN) + " more";
+        return String.join(", ", pending.subList(0, PENDING_SHOWN)) + " and " + (pending.size() - PENDING_SHOWN)
+                + " more";
     }
 
     private static String databaseName(Target target) {

@@ -18,8 +18,11 @@ public record MigrationRequest(Tier tier, String id, Action action, String targe
 
     /** The MigrateDatabase event; unknown fields and values of another JSON type are refused by the mapper. */
     @JsonCreator
-    public static MigrationRequest fromEvent(@JsonProperty("tier") String tier, @JsonProperty("id") String id,
-                                             @JsonProperty("action") String action, @JsonProperty("targetVersion") String targetVersion) {
+    public static MigrationRequest fromEvent(
+            @JsonProperty("tier") String tier,
+            @JsonProperty("id") String id,
+            @JsonProperty("action") String action,
+            @JsonProperty("targetVersion") String targetVersion) {
         if (tier == null) {
             throw new InvalidRequestException("tier is required (central, tenant or product)");
         }

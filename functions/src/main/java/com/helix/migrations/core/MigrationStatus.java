@@ -1,10 +1,8 @@
 package com.helix.migrations.core;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.target.Ids;
-
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -36,8 +34,9 @@ public enum MigrationStatus {
                 return status;
             }
         }
-        throw new InvalidRequestException("status must be one of " + Arrays.stream(values()).map(MigrationStatus::wire)
-                .collect(Collectors.joining(", ")) + ", not " + Ids.quote(value));
+        throw new InvalidRequestException("status must be one of "
+                + Arrays.stream(values()).map(MigrationStatus::wire).collect(Collectors.joining(", ")) + ", not "
+                + Ids.quote(value));
     }
 
     /** Whether the action did what it was asked (a blocked database did not fail, but needs attention). */

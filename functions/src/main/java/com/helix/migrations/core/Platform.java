@@ -16,7 +16,8 @@ import com.helix.migrations.schema.MigrationSources;
 public record Platform(CentralRegistry registry, MigrationSources sources, DatabaseMigrator migrator) {
 
     public static Platform fromConfig(MigrationsConfig config) {
-        SecretStore store = config.secretsFile() != null ? new FileSecretStore(config.secretsFile()) : new SecretsManagerStore();
+        SecretStore store =
+                config.secretsFile() != null ? new FileSecretStore(config.secretsFile()) : new SecretsManagerStore();
         Credentials credentials = new Credentials(store, config.jurisdictionRegions(), config.homeRegion());
         CentralRegistry registry = new CentralRegistry(credentials, config.centralSecretId(), config.database());
         MigrationSources sources = new MigrationSources(config.migrationsDir(), config.flywayEnvironment());

@@ -2,7 +2,6 @@ package com.helix.migrations.core;
 
 import com.helix.migrations.config.DatabaseSettings;
 import com.helix.migrations.exceptions.OutOfTimeException;
-
 import java.time.Duration;
 
 /**
@@ -17,8 +16,7 @@ final class TimeBudget {
     /** Kept back from the deadline to report the outcome. */
     static final Duration MARGIN = Duration.ofSeconds(10);
 
-    private TimeBudget() {
-    }
+    private TimeBudget() {}
 
     /** The session settings for a caller with {@code timeLeft}; null means no deadline. */
     static DatabaseSettings settings(DatabaseSettings configured, Duration timeLeft) {
@@ -29,7 +27,8 @@ final class TimeBudget {
             throw new OutOfTimeException(timeLeft, MINIMUM);
         }
         Duration cap = timeLeft.minus(MARGIN);
-        return configured.withTimeouts(capped(configured.lockTimeout(), cap), capped(configured.statementTimeout(), cap));
+        return configured.withTimeouts(
+                capped(configured.lockTimeout(), cap), capped(configured.statementTimeout(), cap));
     }
 
     /** Zero means "no timeout" to PostgreSQL; under a deadline it becomes the cap. */

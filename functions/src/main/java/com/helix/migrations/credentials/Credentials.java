@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.exceptions.InvalidSecretException;
 import com.helix.migrations.exceptions.UnknownJurisdictionException;
 import com.helix.migrations.json.Json;
-
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -110,7 +109,7 @@ public final class Credentials {
         JsonNode port = json.get("port");
         Integer portNumber = null;
         if (port != null && !port.isNull()) {
-            if (port.canConvertToInt() || port.isTextual() && port.asText().matches("\\d{1,5}")) {
+            if (port.canConvertToInt() || (port.isTextual() && port.asText().matches("\\d{1,5}"))) {
                 portNumber = port.asInt();
             } else {
                 throw new InvalidSecretException(secretId, "port is not a number");
@@ -121,6 +120,11 @@ public final class Credentials {
 
     private static String text(JsonNode json, String field) {
         JsonNode node = json.get(field);
-        return node == null || !node.isValueNode() || node.isNull() || node.asText().isEmpty() ? null : node.asText();
+        return node == null
+                        || !node.isValueNode()
+                        || node.isNull()
+                        || node.asText().isEmpty()
+                ? null
+                : node.asText();
     }
 }

@@ -8,7 +8,7 @@ public record DatabaseCredentials(String username, String password, String host,
 
     @Override
     public String toString() {
-        return "DatabaseCredentials[username=" + username + ", password=****, host=" + host
-                + ", port=" + port + ", dbname=" + dbname + "]";
+        return "DatabaseCredentials[username=" + username + ", password=****, host=" + host + ", port=" + port
+                + ", dbname=" + dbname + "]";
     }
 }

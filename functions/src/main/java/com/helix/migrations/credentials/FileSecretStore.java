@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.SecretNotFoundException;
 import com.helix.migrations.json.Json;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,16 @@ public final class FileSecretStore implements SecretStore {
             throw new InvalidConfigurationException("secrets file " + file + " is not readable JSON");
         }
         if (root == null || !root.isObject()) {
-            throw new InvalidConfigurationException("secrets file " + file + " must be a JSON object of secret id to secret JSON");
+            throw new InvalidConfigurationException(
+                    "secrets file " + file + " must be a JSON object of secret id to secret JSON");
         }
         Map<String, String> read = new HashMap<>();
-        root.fields().forEachRemaining(entry -> read.put(entry.getKey(),
-                entry.getValue().isTextual() ? entry.getValue().asText() : entry.getValue().toString()));
+        root.fields()
+                .forEachRemaining(entry -> read.put(
+                        entry.getKey(),
+                        entry.getValue().isTextual()
+                                ? entry.getValue().asText()
+                                : entry.getValue().toString()));
         this.secrets = Map.copyOf(read);
     }
 

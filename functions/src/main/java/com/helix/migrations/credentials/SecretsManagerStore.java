@@ -3,6 +3,9 @@ package com.helix.migrations.credentials;
 import com.helix.migrations.exceptions.SecretAccessDeniedException;
 import com.helix.migrations.exceptions.SecretNotFoundException;
 import com.helix.migrations.exceptions.SecretsUnavailableException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -11,10 +14,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.GetSecretValueRequest;
 import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
-
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * Reads secrets from AWS Secrets Manager, one client per region, built on first use and kept for the
@@ -38,12 +37,16 @@ public final class SecretsManagerStore implements SecretStore {
     @Override
     public String secretString(String region, String secretId) {
         try {
-            return client(region).getSecretValue(GetSecretValueRequest.builder().secretId(secretId).build()).secretString();
+            return client(region)
+                    .getSecretValue(
+                            GetSecretValueRequest.builder().secretId(secretId).build())
+                    .secretString();
         } catch (ResourceNotFoundException e) {
             throw new SecretNotFoundException(secretId);
         } catch (SdkServiceException e) {
             if (e.isThrottlingException() || e.statusCode() >= 500) {
-                throw new SecretsUnavailableException(region + ": " + e.getClass().getSimpleName() + " (HTTP " + e.statusCode() + ")", e);
+                throw new SecretsUnavailableException(
+                        region + ": " + e.getClass().getSimpleName() + " (HTTP " + e.statusCode() + ")", e);
             }
             throw new SecretAccessDeniedException(secretId + " in " + region + " (HTTP " + e.statusCode() + ")", e);
         } catch (SdkException e) {
@@ -57,6 +60,9 @@ public final class SecretsManagerStore implements SecretStore {
     }
 
     private static Function<String, SecretsManagerClient> sharedFactory(SdkHttpClient http) {
-        return region -> SecretsManagerClient.builder().region(Region.of(region)).httpClient(http).build();
+        return region -> SecretsManagerClient.builder()
+                .region(Region.of(region))
+                .httpClient(http)
+                .build();
     }
 }

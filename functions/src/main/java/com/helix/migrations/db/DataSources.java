@@ -3,9 +3,8 @@ package com.helix.migrations.db;
 import com.helix.migrations.config.DatabaseSettings;
 import com.helix.migrations.credentials.DatabaseCredentials;
 import com.helix.migrations.target.DatabaseLocation;
-import org.postgresql.ds.PGSimpleDataSource;
-
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Builds connections to one database with the session settings every migration relies on. The
@@ -14,8 +13,7 @@ import javax.sql.DataSource;
 public final class DataSources {
     public static final String APPLICATION_NAME = "helix-migrations";
 
-    private DataSources() {
-    }
+    private DataSources() {}
 
     /** Loads the driver's classes (SnapStart priming); connects nowhere. */
     public static void prime() {
@@ -24,16 +22,19 @@ public final class DataSources {
     }
 
     /** Connections that may write. */
-    public static DataSource postgres(DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings) {
+    public static DataSource postgres(
+            DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings) {
         return postgres(location, credentials, settings, false);
     }
 
     /**
+     * Connections that may write, or, for the actions that promise to change nothing, may not.
+     *
      * @param readOnly every transaction read-only ({@code default_transaction_read_only}): for actions that
      *                 promise to change nothing, so that the server enforces it, callbacks included
      */
-    public static DataSource postgres(DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings,
-                                      boolean readOnly) {
+    public static DataSource postgres(
+            DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings, boolean readOnly) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {location.host()});
         ds.setPortNumbers(new int[] {location.port()});
@@ -46,7 +47,8 @@ public final class DataSources {
         ds.setTcpKeepAlive(true);
         ds.setSslMode(settings.sslMode());
         if (settings.sslMode().startsWith("verify-")) {
-            ds.setSslRootCert((settings.sslRootCert() != null ? settings.sslRootCert() : RdsCaBundle.file()).toString());
+            ds.setSslRootCert(
+                    (settings.sslRootCert() != null ? settings.sslRootCert() : RdsCaBundle.file()).toString());
         }
         ds.setOptions("-c lock_timeout=" + settings.lockTimeout().toMillis()
                 + " -c statement_timeout=" + settings.statementTimeout().toMillis()

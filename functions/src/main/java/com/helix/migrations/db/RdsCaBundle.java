@@ -16,8 +16,7 @@ import java.nio.file.StandardCopyOption;
 public final class RdsCaBundle {
     private static final String RESOURCE = "tls/rds-ca-bundle.pem";
 
-    private RdsCaBundle() {
-    }
+    private RdsCaBundle() {}
 
     /** The bundle as a file the driver can read. */
     public static Path file() {

@@ -5,7 +5,6 @@ import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.exceptions.DatabaseTlsException;
 import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.MigrationsException;
-
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -19,8 +18,7 @@ public final class SqlFailures {
     /** Admin shutdown, crash shutdown, cannot connect now. */
     private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03");
 
-    private SqlFailures() {
-    }
+    private SqlFailures() {}
 
     /** The retryable or authentication failure this is, or null when it is an ordinary SQL error. */
     public static MigrationsException classify(String database, String detail, SQLException e) {
@@ -51,7 +49,8 @@ public final class SqlFailures {
             }
         }
         String message = String.valueOf(e.getMessage());
-        return message.contains("could not be verified by hostnameverifier") || message.contains("does not support SSL");
+        return message.contains("could not be verified by hostnameverifier")
+                || message.contains("does not support SSL");
     }
 
     /** A failure while reading the central registry. */

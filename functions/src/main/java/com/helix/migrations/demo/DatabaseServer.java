@@ -11,8 +11,8 @@ import java.util.Properties;
  * @param adminUser   a role that may create databases (and roles)
  * @param appUser     the role migrations run as; owns the databases it migrates
  */
-public record DatabaseServer(String host, int port, String adminUser, String adminPassword,
-                             String appUser, String appPassword) {
+public record DatabaseServer(
+        String host, int port, String adminUser, String adminPassword, String appUser, String appPassword) {
 
     /** A connection as the admin role; the password travels as a property, never in the URL. */
     public Connection admin(String database) throws SQLException {

@@ -2,12 +2,10 @@ package com.helix.migrations.demo;
 
 import com.helix.migrations.cli.Main;
 import com.helix.migrations.fleet.FleetOptions;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The demo, its own artifact ({@code helix-migrations-demo.jar}, which carries the embedded
@@ -26,22 +27,35 @@ import java.util.stream.Stream;
  * the real CLI exactly as a deploy would (central, then tenants, then products), then the status
  * table. Each command is shown as a user would type it. Everything is removed at the end.
  */
-@Command(name = "helix-migrations-demo", mixinStandardHelpOptions = true,
-        description = "Run a deploy's migrations with the CLI over a sample platform on an embedded PostgreSQL, then clean up.",
+@Command(
+        name = "helix-migrations-demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run a deploy's migrations with the CLI over a sample platform on an embedded PostgreSQL, then clean up.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every database migrated", "1:a database failed (as --with-failure shows)", "2:bad usage"})
 public final class Demo implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(names = "--tenants", paramLabel = "N", defaultValue = "24", description = "How many tenants, 3 to 500 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--tenants",
+            paramLabel = "N",
+            defaultValue = "24",
+            description = "How many tenants, 3 to 500 (default: ${DEFAULT-VALUE}).")
     int tenants;
 
-    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "" + FleetOptions.DEFAULT_CONCURRENCY,
-            description = "Databases migrated at once, 1 to " + FleetOptions.MAX_CONCURRENCY + " (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            defaultValue = "" + FleetOptions.DEFAULT_CONCURRENCY,
+            description = "Databases migrated at once, 1 to " + FleetOptions.MAX_CONCURRENCY
+                    + " (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @Option(names = "--with-failure", description = "Break one tenant database first, to show how a failure is reported.")
+    @Option(
+            names = "--with-failure",
+            description = "Break one tenant database first, to show how a failure is reported.")
     boolean withFailure;
 
     Demo(PrintStream out, PrintStream err) {
@@ -51,14 +65,17 @@ public final class Demo implements Callable<Integer> {
 
     public static void main(String[] args) {
         Main.useCliLogging();
-        System.exit(run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8), new PrintStream(System.err, true, StandardCharsets.UTF_8)));
+        System.exit(run(
+                args,
+                new PrintStream(System.out, true, StandardCharsets.UTF_8),
+                new PrintStream(System.err, true, StandardCharsets.UTF_8)));
     }
 
     /** Runs the demo with these arguments; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         return new CommandLine(new Demo(out, err))
-                .setOut(new java.io.PrintWriter(out, true))
-                .setErr(new java.io.PrintWriter(err, true))
+                .setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true))
+                .setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true))
                 .execute(args);
     }
 
@@ -71,15 +88,20 @@ public final class Demo implements Callable<Integer> {
         Path work = Files.createTempDirectory("helix-demo-");
         String password = "demo-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(12));
         try (EmbeddedDemoServer postgres = EmbeddedDemoServer.start("helix_app", password)) {
-            out.println("Embedded PostgreSQL on 127.0.0.1:" + postgres.server().port() + "; secrets in " + work.resolve("secrets.json"));
+            out.println("Embedded PostgreSQL on 127.0.0.1:" + postgres.server().port() + "; secrets in "
+                    + work.resolve("secrets.json"));
             FleetBuilder fleet = new FleetBuilder(postgres.server(), "");
             fleet.createCentral();
             Path secrets = fleet.writeSecretsFile(work.resolve("secrets.json"));
             Map<String, String> env = Map.of(
-                    "CENTRAL_DB_SECRET_ID", FleetBuilder.CENTRAL_SECRET_ID,
-                    "JURISDICTION_REGIONS", "uk=eu-west-2,eu=eu-central-1",
-                    "SECRETS_FILE", secrets.toString(),
-                    "DB_SSL_MODE", "disable");
+                    "CENTRAL_DB_SECRET_ID",
+                    FleetBuilder.CENTRAL_SECRET_ID,
+                    "JURISDICTION_REGIONS",
+                    "uk=eu-west-2,eu=eu-central-1",
+                    "SECRETS_FILE",
+                    secrets.toString(),
+                    "DB_SSL_MODE",
+                    "disable");
             int exit = cli(env, "central");
 
             List<DemoPlatform.DemoTenant> platform = DemoPlatform.tenants(tenants);
@@ -91,7 +113,8 @@ public final class Demo implements Callable<Integer> {
                 // At version 1, with a table that V2 creates made by hand: V2 fails as on a hand-edited database.
                 cli(env, "one", "--tenant", broken.id(), "--target", "1");
                 fleet.execute(fleet.tenantDatabase(broken.id()), "create table audit_events (id int)");
-                out.println("Broke tenant " + broken.name() + " (" + broken.id() + "): at version 1, with an audit_events table made by hand");
+                out.println("Broke tenant " + broken.name() + " (" + broken.id()
+                        + "): at version 1, with an audit_events table made by hand");
             }
             String concurrencyFlag = String.valueOf(concurrency);
             exit = Math.max(exit, cli(env, "tenants", "--concurrency", concurrencyFlag));

@@ -9,17 +9,37 @@ import java.util.List;
  */
 public final class DemoPlatform {
     private static final String[] NAMES = {
-            "Acme Corp", "Globex", "Initech", "Umbrella Health", "Stark Logistics", "Wayne Foods", "Hooli",
-            "Vandelay Imports", "Soylent Labs", "Tyrell Systems", "Cyberdyne Legal", "Wonka Retail",
-            "Gringotts Finance", "Oceanic Air", "Pied Piper", "Dunder Paper", "Monarch Energy", "Aperture Science",
-            "Black Mesa Research", "Massive Dynamic", "Nakatomi Trading", "Virtucon", "Blue Sun", "Weyland Yutani"};
+        "Acme Corp",
+        "Globex",
+        "Initech",
+        "Umbrella Health",
+        "Stark Logistics",
+        "Wayne Foods",
+        "Hooli",
+        "Vandelay Imports",
+        "Soylent Labs",
+        "Tyrell Systems",
+        "Cyberdyne Legal",
+        "Wonka Retail",
+        "Gringotts Finance",
+        "Oceanic Air",
+        "Pied Piper",
+        "Dunder Paper",
+        "Monarch Energy",
+        "Aperture Science",
+        "Black Mesa Research",
+        "Massive Dynamic",
+        "Nakatomi Trading",
+        "Virtucon",
+        "Blue Sun",
+        "Weyland Yutani"
+    };
 
     /** One tenant of the demo. */
-    public record DemoTenant(String id, String name, String jurisdiction, String status, boolean provisioned, boolean ledger) {
-    }
+    public record DemoTenant(
+            String id, String name, String jurisdiction, String status, boolean provisioned, boolean ledger) {}
 
-    private DemoPlatform() {
-    }
+    private DemoPlatform() {}
 
     /** {@code count} tenants: the third is suspended and the fifth has no database yet. */
     public static List<DemoTenant> tenants(int count) {

@@ -1,7 +1,6 @@
 package com.helix.migrations.demo;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,11 +41,14 @@ public final class EmbeddedDemoServer implements AutoCloseable {
                     })
                     .start();
             try (Connection connection = postgres.getPostgresDatabase().getConnection();
-                 Statement statement = connection.createStatement()) {
+                    Statement statement = connection.createStatement()) {
                 statement.execute("set password_encryption = 'scram-sha-256'");
-                statement.execute("create role " + appUser + " login createdb password '" + appPassword.replace("'", "''") + "'");
+                statement.execute(
+                        "create role " + appUser + " login createdb password '" + appPassword.replace("'", "''") + "'");
             }
-            return new EmbeddedDemoServer(postgres, new DatabaseServer("127.0.0.1", postgres.getPort(), "postgres", null, appUser, appPassword));
+            return new EmbeddedDemoServer(
+                    postgres,
+                    new DatabaseServer("127.0.0.1", postgres.getPort(), "postgres", null, appUser, appPassword));
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
         } catch (SQLException e) {

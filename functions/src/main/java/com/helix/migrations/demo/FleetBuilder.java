@@ -2,7 +2,6 @@ package com.helix.migrations.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.json.Json;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,27 +46,48 @@ public final class FleetBuilder {
 
     /** A tenant row; with {@code provisioned}, its empty database, registry row and secret too. */
     public FleetBuilder tenant(String id, String name, String jurisdiction, String status, boolean provisioned) {
-        update("insert into tenants (id, name, domain, jurisdiction, status) values (?, ?, ?, ?, ?)",
-                id, name, id + ".example.com", jurisdiction, status);
+        update(
+                "insert into tenants (id, name, domain, jurisdiction, status) values (?, ?, ?, ?, ?)",
+                id,
+                name,
+                id + ".example.com",
+                jurisdiction,
+                status);
         if (provisioned) {
             String database = createDatabase("tenant_" + id + "_shared");
             String secretId = "helix/" + jurisdiction + "/tenant/" + id;
-            update("insert into tenant_databases (tenant_id, host, port, database_name, secret_id) values (?, ?, ?, ?, ?)",
-                    id, server.host(), server.port(), database, secretId);
+            update(
+                    "insert into tenant_databases (tenant_id, host, port, database_name, secret_id) values (?, ?, ?, ?, ?)",
+                    id,
+                    server.host(),
+                    server.port(),
+                    database,
+                    secretId);
             secrets.put(secretId, secret(database));
         }
         return this;
     }
 
     /** A tenant product row; with {@code provisioned}, its empty database, registry row and secret too. */
-    public FleetBuilder product(String id, String tenantId, String productType, String jurisdiction, String status, boolean provisioned) {
-        update("insert into tenant_products (id, tenant_id, product_type, s3_bucket_path, status) values (?, ?, ?, ?, ?)",
-                id, tenantId, productType, "helix-" + jurisdiction + "/" + tenantId + "/" + productType, status);
+    public FleetBuilder product(
+            String id, String tenantId, String productType, String jurisdiction, String status, boolean provisioned) {
+        update(
+                "insert into tenant_products (id, tenant_id, product_type, s3_bucket_path, status) values (?, ?, ?, ?, ?)",
+                id,
+                tenantId,
+                productType,
+                "helix-" + jurisdiction + "/" + tenantId + "/" + productType,
+                status);
         if (provisioned) {
             String database = createDatabase("tenant_" + tenantId + "_" + productType);
             String secretId = "helix/" + jurisdiction + "/product/" + id;
-            update("insert into product_databases (tenant_product_id, host, port, database_name, secret_id) values (?, ?, ?, ?, ?)",
-                    id, server.host(), server.port(), database, secretId);
+            update(
+                    "insert into product_databases (tenant_product_id, host, port, database_name, secret_id) values (?, ?, ?, ?, ?)",
+                    id,
+                    server.host(),
+                    server.port(),
+                    database,
+                    secretId);
             secrets.put(secretId, secret(database));
         }
         return this;
@@ -105,7 +125,8 @@ public final class FleetBuilder {
 
     /** Runs SQL as the admin role in one database of this fleet (the tests break databases this way). */
     public void execute(String database, String sql) {
-        try (Connection connection = server.admin(database); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.admin(database);
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("could not run SQL in " + database + ": " + e.getMessage(), e);
@@ -115,7 +136,8 @@ public final class FleetBuilder {
     /** Drops every database this builder created. */
     public void dropAll() {
         for (String database : databases.reversed()) {
-            try (Connection connection = server.admin("postgres"); Statement statement = connection.createStatement()) {
+            try (Connection connection = server.admin("postgres");
+                    Statement statement = connection.createStatement()) {
                 statement.execute("drop database if exists \"" + database + "\" with (force)");
             } catch (SQLException e) {
                 throw new IllegalStateException("could not drop " + database + ": " + e.getMessage(), e);
@@ -130,7 +152,8 @@ public final class FleetBuilder {
 
     private String createDatabase(String database) {
         String name = name(database);
-        try (Connection connection = server.admin("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.admin("postgres");
+                Statement statement = connection.createStatement()) {
             statement.execute("create database \"" + name + "\" owner \"" + server.appUser() + "\"");
         } catch (SQLException e) {
             throw new IllegalStateException("could not create database " + name + ": " + e.getMessage(), e);
@@ -154,7 +177,8 @@ public final class FleetBuilder {
         if (centralDatabase == null) {
             throw new IllegalStateException("create and migrate the central database first");
         }
-        try (Connection connection = server.admin(centralDatabase); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = server.admin(centralDatabase);
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
             }

@@ -76,7 +76,10 @@ public enum ErrorCode {
             return UNEXPECTED;
         }
         String simple = className.substring(className.lastIndexOf('.') + 1);
-        return Arrays.stream(values()).filter(code -> code.exception != null && code.exception.getSimpleName().equals(simple))
-                .findFirst().orElse(UNEXPECTED);
+        return Arrays.stream(values())
+                .filter(code ->
+                        code.exception != null && code.exception.getSimpleName().equals(simple))
+                .findFirst()
+                .orElse(UNEXPECTED);
     }
 }

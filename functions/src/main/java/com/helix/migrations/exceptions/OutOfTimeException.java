@@ -8,7 +8,9 @@ import java.time.Duration;
  */
 public class OutOfTimeException extends MigrationsException {
     public OutOfTimeException(Duration left, Duration needed) {
-        super(ErrorCode.OUT_OF_TIME, "Not enough time left: " + left.toSeconds() + " s remain, "
-                + needed.toSeconds() + " s are needed to start a database");
+        super(
+                ErrorCode.OUT_OF_TIME,
+                "Not enough time left: " + left.toSeconds() + " s remain, " + needed.toSeconds()
+                        + " s are needed to start a database");
     }
 }

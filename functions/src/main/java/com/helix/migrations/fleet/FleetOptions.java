@@ -19,7 +19,8 @@ public record FleetOptions(int concurrency, Integer maxFailures, Action action, 
 
     public FleetOptions {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-            throw new InvalidRequestException("concurrency must be from 1 to " + MAX_CONCURRENCY + ", not " + concurrency);
+            throw new InvalidRequestException(
+                    "concurrency must be from 1 to " + MAX_CONCURRENCY + ", not " + concurrency);
         }
         if (maxFailures != null && maxFailures < 1) {
             throw new InvalidRequestException("maxFailures must be at least 1, not " + maxFailures);
@@ -28,9 +29,5 @@ public record FleetOptions(int concurrency, Integer maxFailures, Action action, 
         if (targetVersion != null) {
             Ids.requireVersion(targetVersion);
         }
-    }
-
-    public static FleetOptions defaults() {
-        return new FleetOptions(DEFAULT_CONCURRENCY, null, Action.MIGRATE, null);
     }
 }

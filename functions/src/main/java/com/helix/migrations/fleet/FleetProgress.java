@@ -10,6 +10,8 @@ package com.helix.migrations.fleet;
 public record FleetProgress(FleetSummary summary, boolean stop, String cause) {
 
     /**
+     * The progress after a page: whether to stop, and the cause line naming the first failures.
+     *
      * @param maxFailures stop once this many failed; null: never
      * @param shown       how many failures the cause names
      */
@@ -18,7 +20,9 @@ public record FleetProgress(FleetSummary summary, boolean stop, String cause) {
         String cause = null;
         if (summary.anyFailed()) {
             cause = summary.describeFailures(shown)
-                    + (stop ? " [failure limit of " + maxFailures + " reached: no further databases were started]" : "");
+                    + (stop
+                            ? " [failure limit of " + maxFailures + " reached: no further databases were started]"
+                            : "");
         }
         return new FleetProgress(summary, stop, cause);
     }

@@ -1,14 +1,13 @@
 package com.helix.migrations.fleet;
 
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationOutcome;
-import com.helix.migrations.target.Target;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.target.Tier;
 import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.schema.MigrationSources;
-
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.Tier;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,16 +23,13 @@ public final class FleetRun {
 
     /** Hears how a run goes: the CLI's report, the status table. */
     public interface Listener {
-        default void starting(Scope scope, Action action) {
-        }
+        default void starting(Scope scope, Action action) {}
 
-        default void found(Scope scope, int count, Action action) {
-        }
+        default void found(Scope scope, int count, Action action) {}
 
         void outcome(MigrationOutcome outcome);
 
-        default void scopeDone(Scope scope, int notStarted) {
-        }
+        default void scopeDone(Scope scope, int notStarted) {}
     }
 
     /**
@@ -75,8 +71,16 @@ public final class FleetRun {
             if (scope.tier() == Tier.CENTRAL) {
                 targets = List.of(platform.registry().find(Tier.CENTRAL, null));
             } else {
-                targets = platform.registry().listAll(new TargetQuery(scope.tier(), scope.productType(), scope.ids(),
-                        scope.excludeIds(), null, scope.jurisdiction(), LISTING_PAGE_SIZE, null));
+                targets = platform.registry()
+                        .listAll(new TargetQuery(
+                                scope.tier(),
+                                scope.productType(),
+                                scope.ids(),
+                                scope.excludeIds(),
+                                null,
+                                scope.jurisdiction(),
+                                LISTING_PAGE_SIZE,
+                                null));
                 listener.found(scope, targets.size(), options.action());
             }
             FleetRunner.FleetResult result = runner.run(targets, options, listener::outcome);

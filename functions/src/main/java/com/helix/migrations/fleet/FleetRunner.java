@@ -1,14 +1,11 @@
 package com.helix.migrations.fleet;
 
-import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.Action;
+import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.target.Target;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,6 +15,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one action over many databases in this process, at most {@code concurrency} at a time. Whatever
@@ -46,6 +45,8 @@ public final class FleetRunner {
     }
 
     /**
+     * Runs the action over the targets.
+     *
      * @param onOutcome called once per finished database, from worker threads, as each finishes
      * @return every outcome, in the order the targets were given, and how many were never started
      */
@@ -114,6 +115,5 @@ public final class FleetRunner {
     }
 
     /** Every outcome, and how many targets were left unstarted by the failure limit. */
-    public record FleetResult(List<MigrationOutcome> outcomes, int notStarted) {
-    }
+    public record FleetResult(List<MigrationOutcome> outcomes, int notStarted) {}
 }

@@ -2,9 +2,8 @@ package com.helix.migrations.fleet;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.helix.migrations.core.MigrationOutcome;
-import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.core.MigrationStatus;
-
+import com.helix.migrations.exceptions.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +23,18 @@ import java.util.List;
  * @param skipped     how many were never started because the failure limit was reached
  * @param message     {@code Migration complete: N succeeded, M failed}
  */
-public record FleetSummary(List<String> success, List<Failure> failed, int succeeded, int failedCount,
-                           int migrated, int upToDate, int pending, int blocked, int repaired, int skipped, String message) {
+public record FleetSummary(
+        List<String> success,
+        List<Failure> failed,
+        int succeeded,
+        int failedCount,
+        int migrated,
+        int upToDate,
+        int pending,
+        int blocked,
+        int repaired,
+        int skipped,
+        String message) {
 
     /**
      * One failed (or blocked) database: what it is and why.
@@ -33,8 +42,7 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
      * @param errorType the failure's exception, by simple class name
      * @param errorCode the failure's code; null for a blocked database
      */
-    public record Failure(String tier, String id, String name, String error, String errorType, ErrorCode errorCode) {
-    }
+    public record Failure(String tier, String id, String name, String error, String errorType, ErrorCode errorCode) {}
 
     public FleetSummary {
         success = List.copyOf(success);
@@ -60,12 +68,19 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         }
         String separator = ": ";
         for (Failure f : failed.subList(0, Math.min(shown, failed.size()))) {
-            cause.append(separator).append(f.tier()).append(' ').append(f.id())
-                    .append(f.name() == null ? "" : " (" + f.name() + ")").append(": ").append(f.error());
+            cause.append(separator)
+                    .append(f.tier())
+                    .append(' ')
+                    .append(f.id())
+                    .append(f.name() == null ? "" : " (" + f.name() + ")")
+                    .append(": ")
+                    .append(f.error());
             separator = "; ";
         }
         if (failedCount + blocked > Math.min(shown, failed.size())) {
-            cause.append("; and ").append(failedCount + blocked - Math.min(shown, failed.size())).append(" more");
+            cause.append("; and ")
+                    .append(failedCount + blocked - Math.min(shown, failed.size()))
+                    .append(" more");
         }
         return cause.toString();
     }
@@ -98,13 +113,23 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
         public synchronized Builder add(MigrationOutcome outcome) {
             if (outcome.status() == MigrationStatus.BLOCKED) {
                 blocked++;
-                return listFailure(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), "blocked: " + outcome.blockedReason(),
-                        null, null));
+                return listFailure(new Failure(
+                        outcome.tier().wire(),
+                        outcome.id(),
+                        outcome.name(),
+                        "blocked: " + outcome.blockedReason(),
+                        null,
+                        null));
             }
             if (outcome.succeeded()) {
                 return succeeded(outcome.id(), outcome.status());
             }
-            return failed(new Failure(outcome.tier().wire(), outcome.id(), outcome.name(), outcome.error(), outcome.errorType(),
+            return failed(new Failure(
+                    outcome.tier().wire(),
+                    outcome.id(),
+                    outcome.name(),
+                    outcome.error(),
+                    outcome.errorType(),
                     outcome.errorCode()));
         }
 
@@ -167,7 +192,18 @@ public record FleetSummary(List<String> success, List<Failure> failed, int succe
             String message = "Migration complete: " + succeeded + " succeeded, " + failedCount + " failed"
                     + (blocked > 0 ? ", " + blocked + " blocked" : "")
                     + (skipped > 0 ? ", " + skipped + " not started" : "");
-            return new FleetSummary(success, failed, succeeded, failedCount, migrated, upToDate, pending, blocked, repaired, skipped, message);
+            return new FleetSummary(
+                    success,
+                    failed,
+                    succeeded,
+                    failedCount,
+                    migrated,
+                    upToDate,
+                    pending,
+                    blocked,
+                    repaired,
+                    skipped,
+                    message);
         }
     }
 }

@@ -8,13 +8,12 @@ import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.registry.CentralRegistry;
-import com.helix.migrations.target.Target;
 import com.helix.migrations.registry.TargetPage;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.target.Ids;
-import com.helix.migrations.target.Tier;
 import com.helix.migrations.schema.MigrationSources;
-
+import com.helix.migrations.target.Ids;
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.Tier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -54,18 +53,37 @@ public final class TargetPages {
      *
      * @param pageSize 1 to {@value #MAX_PAGE_SIZE}; null for {@value #DEFAULT_PAGE_SIZE}
      */
-    public record Request(Tier tier, String productType, List<String> ids, List<String> excludeIds,
-                          List<String> tenantIds, String jurisdiction, Integer pageSize, String nextToken) {
+    public record Request(
+            Tier tier,
+            String productType,
+            List<String> ids,
+            List<String> excludeIds,
+            List<String> tenantIds,
+            String jurisdiction,
+            Integer pageSize,
+            String nextToken) {
         @JsonCreator
-        static Request fromEvent(@JsonProperty("tier") String tier, @JsonProperty("productType") String productType,
-                                 @JsonProperty("ids") List<String> ids, @JsonProperty("excludeIds") List<String> excludeIds,
-                                 @JsonProperty("tenantIds") List<String> tenantIds, @JsonProperty("jurisdiction") String jurisdiction,
-                                 @JsonProperty("pageSize") Integer pageSize, @JsonProperty("nextToken") String nextToken) {
+        static Request fromEvent(
+                @JsonProperty("tier") String tier,
+                @JsonProperty("productType") String productType,
+                @JsonProperty("ids") List<String> ids,
+                @JsonProperty("excludeIds") List<String> excludeIds,
+                @JsonProperty("tenantIds") List<String> tenantIds,
+                @JsonProperty("jurisdiction") String jurisdiction,
+                @JsonProperty("pageSize") Integer pageSize,
+                @JsonProperty("nextToken") String nextToken) {
             if (tier == null) {
                 throw new InvalidRequestException("tier is required (tenant or product)");
             }
-            return new Request(Tier.parse(tier), productType == null ? null : Ids.requireProductType(productType),
-                    limited("ids", ids), limited("excludeIds", excludeIds), limited("tenantIds", tenantIds), jurisdiction, pageSize, nextToken);
+            return new Request(
+                    Tier.parse(tier),
+                    productType == null ? null : Ids.requireProductType(productType),
+                    limited("ids", ids),
+                    limited("excludeIds", excludeIds),
+                    limited("tenantIds", tenantIds),
+                    jurisdiction,
+                    pageSize,
+                    nextToken);
         }
 
         private static List<String> limited(String field, List<String> ids) {
@@ -84,9 +102,12 @@ public final class TargetPages {
         }
     }
 
-    /** @param nextToken absent on the last page */
-    public record Page(List<Item> items, int count, String nextToken) {
-    }
+    /**
+     * One page of targets.
+     *
+     * @param nextToken absent on the last page
+     */
+    public record Page(List<Item> items, int count, String nextToken) {}
 
     public Page page(Request request) {
         if (request.tier() == Tier.CENTRAL) {
@@ -102,8 +123,15 @@ public final class TargetPages {
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
             throw new InvalidRequestException("pageSize must be from 1 to " + MAX_PAGE_SIZE + ", not " + pageSize);
         }
-        TargetQuery query = new TargetQuery(request.tier(), request.productType(), request.ids(), request.excludeIds(),
-                request.tenantIds(), request.jurisdiction(), pageSize, decode(request.nextToken()));
+        TargetQuery query = new TargetQuery(
+                request.tier(),
+                request.productType(),
+                request.ids(),
+                request.excludeIds(),
+                request.tenantIds(),
+                request.jurisdiction(),
+                pageSize,
+                decode(request.nextToken()));
         TargetPage page = registry.list(query);
         List<Item> items = page.items().stream().map(Item::of).toList();
         return new Page(items, items.size(), encode(page.next()));
@@ -113,8 +141,14 @@ public final class TargetPages {
         if (cursor == null) {
             return null;
         }
-        byte[] json = Json.MAPPER.createArrayNode().add(cursor.slot()).add(cursor.host()).add(cursor.port()).add(cursor.id())
-                .toString().getBytes(StandardCharsets.UTF_8);
+        byte[] json = Json.MAPPER
+                .createArrayNode()
+                .add(cursor.slot())
+                .add(cursor.host())
+                .add(cursor.port())
+                .add(cursor.id())
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json);
     }
 
@@ -124,9 +158,18 @@ public final class TargetPages {
         }
         try {
             JsonNode cursor = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(token));
-            if (cursor != null && cursor.isArray() && cursor.size() == 4 && cursor.get(0).canConvertToLong()
-                    && cursor.get(1).isTextual() && cursor.get(2).canConvertToInt() && cursor.get(3).isTextual()) {
-                return new TargetQuery.Cursor(cursor.get(0).asLong(), cursor.get(1).asText(), cursor.get(2).asInt(), cursor.get(3).asText());
+            if (cursor != null
+                    && cursor.isArray()
+                    && cursor.size() == 4
+                    && cursor.get(0).canConvertToLong()
+                    && cursor.get(1).isTextual()
+                    && cursor.get(2).canConvertToInt()
+                    && cursor.get(3).isTextual()) {
+                return new TargetQuery.Cursor(
+                        cursor.get(0).asLong(),
+                        cursor.get(1).asText(),
+                        cursor.get(2).asInt(),
+                        cursor.get(3).asText());
             }
         } catch (IllegalArgumentException | IOException e) {
             // falls through to the message below; the token's text is not worth echoing

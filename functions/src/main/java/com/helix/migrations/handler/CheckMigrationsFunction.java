@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.schema.MigrationSources;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,11 +18,13 @@ import java.util.List;
  */
 public final class CheckMigrationsFunction implements RequestStreamHandler {
     private final MigrationSources sources;
+
+    @SuppressWarnings("unused") // holds the priming hook: the runtime keeps only a weak reference to it
     private Priming priming;
 
     public CheckMigrationsFunction() {
-        this(new MigrationSources(MigrationsConfig.migrationsDir(System.getenv()), MigrationsConfig.flywayEnvironment(System.getenv())));
-        // Held by the runtime's context until the snapshot, and by this function after it.
+        this(new MigrationSources(
+                MigrationsConfig.migrationsDir(System.getenv()), MigrationsConfig.flywayEnvironment(System.getenv())));
         priming = Priming.register(sources::prime);
     }
 
@@ -32,21 +33,28 @@ public final class CheckMigrationsFunction implements RequestStreamHandler {
     }
 
     /** The event: nothing. */
-    record Check() {
-    }
+    record Check() {}
 
     /** One tier's migrations, as the check found them. */
     record CheckedSet(String folder, String latest, int migrations, List<String> refused) {
         static CheckedSet of(MigrationSet set) {
-            return new CheckedSet(set.folder(), set.latest() == null ? null : set.latest().getVersion(), set.scripts().size(), set.refusals());
+            return new CheckedSet(
+                    set.folder(),
+                    set.latest() == null ? null : set.latest().getVersion(),
+                    set.scripts().size(),
+                    set.refusals());
         }
     }
 
-    record Checked(List<CheckedSet> sets) {
-    }
+    record Checked(List<CheckedSet> sets) {}
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIO.handle(input, output, context, Check.class, check -> new Checked(sources.all().stream().map(CheckedSet::of).toList()));
+        LambdaIO.handle(
+                input,
+                output,
+                context,
+                Check.class,
+                check -> new Checked(sources.all().stream().map(CheckedSet::of).toList()));
     }
 }

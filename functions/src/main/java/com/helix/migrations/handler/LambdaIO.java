@@ -12,10 +12,6 @@ import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Ids;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -27,6 +23,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The boundary of every handler: reads the event into its request type (a record that checks itself;
@@ -43,14 +42,16 @@ final class LambdaIO {
         @Override
         protected Map<String, JavaType> computeValue(Class<?> type) {
             Map<String, JavaType> fields = new TreeMap<>();
-            Json.MAPPER.getDeserializationConfig().introspect(Json.MAPPER.constructType(type)).findProperties()
+            Json.MAPPER
+                    .getDeserializationConfig()
+                    .introspect(Json.MAPPER.constructType(type))
+                    .findProperties()
                     .forEach(property -> fields.put(property.getName(), property.getPrimaryType()));
             return fields;
         }
     };
 
-    private LambdaIO() {
-    }
+    private LambdaIO() {}
 
     /**
      * Every log line of the invocation carries its request id (and whatever the work adds to the
@@ -59,7 +60,8 @@ final class LambdaIO {
      * it as {@code errorType} (the class name Step Functions matches) and {@code errorMessage}, and a
      * stack would only swell every failed item of a fan-out.
      */
-    static <T> void handle(InputStream input, OutputStream output, Context context, Class<T> eventType, Function<T, ?> work)
+    static <T> void handle(
+            InputStream input, OutputStream output, Context context, Class<T> eventType, Function<T, ?> work)
             throws IOException {
         MDC.clear();
         if (context != null) {
@@ -94,10 +96,12 @@ final class LambdaIO {
             throw new InvalidRequestException("event is not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (event == null || !event.isObject()) {
-            throw new InvalidRequestException("event must be a JSON object, not " + (event == null ? "empty" : type(event)));
+            throw new InvalidRequestException(
+                    "event must be a JSON object, not " + (event == null ? "empty" : type(event)));
         }
         Map<String, JavaType> fields = FIELDS.get(eventType);
-        // Jackson refuses unknown fields too, but only once the request has checked itself: the typo is the better message.
+        // Jackson refuses unknown fields too, but only once the request has checked itself: the typo is the better
+        // message.
         for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!fields.containsKey(name)) {
@@ -107,7 +111,8 @@ final class LambdaIO {
         try {
             return Json.MAPPER.treeToValue(event, eventType);
         } catch (UnrecognizedPropertyException e) {
-            throw new InvalidRequestException("unknown field " + Ids.quote(field(e)) + expected(e.getKnownPropertyIds()));
+            throw new InvalidRequestException(
+                    "unknown field " + Ids.quote(field(e)) + expected(e.getKnownPropertyIds()));
         } catch (MismatchedInputException e) {
             throw new InvalidRequestException(mismatch(event, fields, e));
         } catch (JsonMappingException e) {
@@ -145,20 +150,26 @@ final class LambdaIO {
     }
 
     private static String field(JsonMappingException e) {
-        return e.getPath().stream().filter(r -> r.getFieldName() != null).map(JsonMappingException.Reference::getFieldName)
+        return e.getPath().stream()
+                .filter(r -> r.getFieldName() != null)
+                .map(JsonMappingException.Reference::getFieldName)
                 .collect(Collectors.joining("."));
     }
 
     private static JsonPointer pointer(JsonMappingException e) {
         JsonPointer pointer = JsonPointer.empty();
         for (JsonMappingException.Reference reference : e.getPath()) {
-            pointer = reference.getFieldName() != null ? pointer.appendProperty(reference.getFieldName()) : pointer.appendIndex(reference.getIndex());
+            pointer = reference.getFieldName() != null
+                    ? pointer.appendProperty(reference.getFieldName())
+                    : pointer.appendIndex(reference.getIndex());
         }
         return pointer;
     }
 
     private static String expected(Collection<?> known) {
-        List<String> names = known == null ? List.of() : known.stream().map(String::valueOf).sorted().toList();
+        List<String> names = known == null
+                ? List.of()
+                : known.stream().map(String::valueOf).sorted().toList();
         return names.isEmpty() ? " (this event takes none)" : " (expected " + String.join(", ", names) + ")";
     }
 

@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.TargetPages;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,11 +16,12 @@ import java.io.OutputStream;
  */
 public final class ListTargetsFunction implements RequestStreamHandler {
     private final TargetPages pages;
+
+    @SuppressWarnings("unused") // holds the priming hook: the runtime keeps only a weak reference to it
     private Priming priming;
 
     public ListTargetsFunction() {
         this(TargetPages.of(Platform.fromConfig(MigrationsConfig.forCentral(System.getenv()))));
-        // Held by the runtime's context until the snapshot, and by this function after it.
         priming = Priming.register(() -> {
             pages.prime();
             Priming.event(TargetPages.Request.class, "{\"tier\":\"tenant\",\"pageSize\":1}");

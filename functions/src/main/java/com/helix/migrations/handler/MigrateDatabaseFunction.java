@@ -9,14 +9,13 @@ import com.helix.migrations.core.MigrationRequest;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.registry.CentralRegistry;
 import com.helix.migrations.target.Target;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * MigrateDatabase: one database, {@link MigrationRequest} {@code {"tier","id","action","targetVersion"}}
@@ -28,12 +27,13 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
 
     private final CentralRegistry registry;
     private final DatabaseMigrator migrator;
+
+    @SuppressWarnings("unused") // holds the priming hook: the runtime keeps only a weak reference to it
     private Priming priming;
 
     /** Used by Lambda: configuration from the environment, clients built once per container. */
     public MigrateDatabaseFunction() {
         this(Platform.fromConfig(MigrationsConfig.fromEnvironment(System.getenv())));
-        // Held by the runtime's context until the snapshot, and by this function after it.
         priming = Priming.register(() -> {
             migrator.prime();
             Priming.event(MigrationRequest.class, "{\"tier\":\"tenant\",\"id\":\"priming\",\"action\":\"status\"}");
@@ -52,8 +52,8 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
             MDC.put("id", request.id());
             Target target = registry.find(request.tier(), request.id());
             // The invocation's remaining time bounds what is started and how long any statement may run.
-            MigrationOutcome outcome = migrator.run(target, request.action(), request.targetVersion(),
-                    context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis()));
+            Duration timeLeft = context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis());
+            MigrationOutcome outcome = migrator.run(target, request.action(), request.targetVersion(), timeLeft);
             MDC.put("status", outcome.status().wire());
             MDC.put("durationMs", String.valueOf(outcome.durationMs()));
             LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());

@@ -1,12 +1,11 @@
 package com.helix.migrations.handler;
 
 import com.helix.migrations.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.crac.Context;
 import org.crac.Core;
 import org.crac.Resource;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * SnapStart priming: work done once before the snapshot is taken, so restored containers start warm.

@@ -4,12 +4,11 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.fleet.FleetProgress;
 import com.helix.migrations.fleet.FleetSummary;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Summarize: folds one page of per-database results ({@link SummarizeRequest}) into the running summary,
@@ -40,7 +39,10 @@ public final class SummarizeFunction implements RequestStreamHandler {
         request.results().forEach(result -> result.addTo(builder));
         FleetProgress progress = FleetProgress.of(builder.build(), request.maxFailures(), CAUSE_SHOWN);
         if (!request.results().isEmpty()) {
-            LOG.info("{} ({} in this page)", progress.summary().message(), request.results().size());
+            LOG.info(
+                    "{} ({} in this page)",
+                    progress.summary().message(),
+                    request.results().size());
         }
         return progress;
     }

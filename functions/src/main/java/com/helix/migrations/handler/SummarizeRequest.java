@@ -6,7 +6,6 @@ import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.CaughtError;
 import com.helix.migrations.fleet.FleetSummary;
-
 import java.util.List;
 
 /**
@@ -29,10 +28,20 @@ record SummarizeRequest(FleetSummary summary, List<Result> results, Integer maxF
     /** One database's result as the state machine's Map returns it: the function's output, or the failure caught. */
     record Result(String tier, String id, String name, MigrationStatus status, String errorType, String cause) {
         @JsonCreator
-        static Result of(@JsonProperty("tier") String tier, @JsonProperty("id") String id, @JsonProperty("name") String name,
-                         @JsonProperty("status") String status, @JsonProperty("errorType") String errorType,
-                         @JsonProperty("cause") String cause) {
-            return new Result(tier, id, name, status == null ? MigrationStatus.FAILED : MigrationStatus.parse(status), errorType, cause);
+        static Result of(
+                @JsonProperty("tier") String tier,
+                @JsonProperty("id") String id,
+                @JsonProperty("name") String name,
+                @JsonProperty("status") String status,
+                @JsonProperty("errorType") String errorType,
+                @JsonProperty("cause") String cause) {
+            return new Result(
+                    tier,
+                    id,
+                    name,
+                    status == null ? MigrationStatus.FAILED : MigrationStatus.parse(status),
+                    errorType,
+                    cause);
         }
 
         void addTo(FleetSummary.Builder builder) {

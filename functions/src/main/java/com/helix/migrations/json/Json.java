@@ -22,11 +22,12 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build());
 
-    private Json() {
-    }
+    private Json() {}
 
     private static ObjectMapper strict(ObjectMapper mapper) {
-        for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+        for (CoercionInputShape shape : new CoercionInputShape[] {
+            CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);

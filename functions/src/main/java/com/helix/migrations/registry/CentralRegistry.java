@@ -1,9 +1,5 @@
 package com.helix.migrations.registry;
 
-import com.helix.migrations.target.Tier;
-import com.helix.migrations.target.Target;
-import com.helix.migrations.target.DatabaseLocation;
-
 import com.helix.migrations.config.DatabaseSettings;
 import com.helix.migrations.credentials.Credentials;
 import com.helix.migrations.credentials.DatabaseCredentials;
@@ -14,14 +10,16 @@ import com.helix.migrations.exceptions.ProductDatabaseNotProvisionedException;
 import com.helix.migrations.exceptions.ProductNotFoundException;
 import com.helix.migrations.exceptions.TenantDatabaseNotProvisionedException;
 import com.helix.migrations.exceptions.TenantNotFoundException;
-
-import javax.sql.DataSource;
+import com.helix.migrations.target.DatabaseLocation;
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.Tier;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Reads the central database: where each tenant's and product's database lives. Read-only, and
@@ -73,8 +71,10 @@ public final class CentralRegistry {
 
     /** The tenant, provisioned; its status is reported, not checked. */
     public Target tenant(String tenantId) {
-        Target target = findOne(Tier.TENANT, "select " + TENANT_COLUMNS
-                + "left join tenant_databases d on d.tenant_id = t.id where t.id = ?", tenantId);
+        Target target = findOne(
+                Tier.TENANT,
+                "select " + TENANT_COLUMNS + "left join tenant_databases d on d.tenant_id = t.id where t.id = ?",
+                tenantId);
         if (target == null) {
             throw new TenantNotFoundException(tenantId);
         }
@@ -86,8 +86,11 @@ public final class CentralRegistry {
 
     /** The tenant product, provisioned; its status (and its tenant's) is reported, not checked. */
     public Target product(String tenantProductId) {
-        Target target = findOne(Tier.PRODUCT, "select " + PRODUCT_COLUMNS
-                + "left join product_databases d on d.tenant_product_id = p.id where p.id = ?", tenantProductId);
+        Target target = findOne(
+                Tier.PRODUCT,
+                "select " + PRODUCT_COLUMNS
+                        + "left join product_databases d on d.tenant_product_id = p.id where p.id = ?",
+                tenantProductId);
         if (target == null) {
             throw new ProductNotFoundException(tenantProductId);
         }
@@ -140,8 +143,11 @@ public final class CentralRegistry {
             params.add(query.jurisdiction());
         }
         // The slot numbers each server's databases 1, 2, 3…; ordering by slot first interleaves servers.
-        StringBuilder sql = new StringBuilder("with listed as (select ").append(from).append(where)
-                .append("), slotted as (select listed.*, row_number() over (partition by host, port order by id) as slot from listed)")
+        StringBuilder sql = new StringBuilder("with listed as (select ")
+                .append(from)
+                .append(where)
+                .append(
+                        "), slotted as (select listed.*, row_number() over (partition by host, port order by id) as slot from listed)")
                 .append(" select * from slotted");
         if (query.after() != null) {
             TargetQuery.Cursor after = query.after();
@@ -158,14 +164,17 @@ public final class CentralRegistry {
         List<Target> items = new ArrayList<>();
         List<TargetQuery.Cursor> cursors = new ArrayList<>();
         try (Connection connection = central().dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             bind(connection, statement, params);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     Target target = read(query.tier(), rs);
                     items.add(target);
-                    cursors.add(new TargetQuery.Cursor(rs.getLong("slot"), target.location().host(),
-                            target.location().port(), target.id()));
+                    cursors.add(new TargetQuery.Cursor(
+                            rs.getLong("slot"),
+                            target.location().host(),
+                            target.location().port(),
+                            target.id()));
                 }
             }
         } catch (SQLException e) {
@@ -194,7 +203,7 @@ public final class CentralRegistry {
 
     private Target findOne(Tier tier, String sql, String id) {
         try (Connection connection = central().dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? read(tier, rs) : null;
@@ -206,13 +215,23 @@ public final class CentralRegistry {
 
     private static Target read(Tier tier, ResultSet rs) throws SQLException {
         String host = rs.getString("host");
-        DatabaseLocation location = host == null ? null
-                : new DatabaseLocation(host, rs.getInt("port"), rs.getString("database_name"), rs.getString("secret_id"));
-        return new Target(tier, rs.getString("id"), rs.getString("name"), rs.getString("jurisdiction"),
-                rs.getString("product_type"), rs.getBoolean("active"), rs.getString("status"), location);
+        DatabaseLocation location = host == null
+                ? null
+                : new DatabaseLocation(
+                        host, rs.getInt("port"), rs.getString("database_name"), rs.getString("secret_id"));
+        return new Target(
+                tier,
+                rs.getString("id"),
+                rs.getString("name"),
+                rs.getString("jurisdiction"),
+                rs.getString("product_type"),
+                rs.getBoolean("active"),
+                rs.getString("status"),
+                location);
     }
 
-    private static void bind(Connection connection, PreparedStatement statement, List<Object> params) throws SQLException {
+    private static void bind(Connection connection, PreparedStatement statement, List<Object> params)
+            throws SQLException {
         for (int i = 0; i < params.size(); i++) {
             Object param = params.get(i);
             if (param instanceof String[] array) {
@@ -247,8 +266,8 @@ public final class CentralRegistry {
             if (secret.dbname() == null) {
                 throw new InvalidSecretException(secretId, "no dbname");
             }
-            DatabaseLocation location = new DatabaseLocation(secret.host(), secret.port() == null ? 5432 : secret.port(),
-                    secret.dbname(), secretId);
+            DatabaseLocation location = new DatabaseLocation(
+                    secret.host(), secret.port() == null ? 5432 : secret.port(), secret.dbname(), secretId);
             return new Central(Target.central(location), DataSources.postgres(location, secret, settings));
         }
     }

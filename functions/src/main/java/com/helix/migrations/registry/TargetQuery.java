@@ -1,8 +1,7 @@
 package com.helix.migrations.registry;
 
-import com.helix.migrations.target.Tier;
 import com.helix.migrations.target.Ids;
-
+import com.helix.migrations.target.Tier;
 import java.util.List;
 
 /**
@@ -17,8 +16,15 @@ import java.util.List;
  * @param pageSize    at most this many per page
  * @param after       the cursor of the last item of the previous page, or null for the first page
  */
-public record TargetQuery(Tier tier, String productType, List<String> ids, List<String> excludeIds,
-                          List<String> tenantIds, String jurisdiction, int pageSize, Cursor after) {
+public record TargetQuery(
+        Tier tier,
+        String productType,
+        List<String> ids,
+        List<String> excludeIds,
+        List<String> tenantIds,
+        String jurisdiction,
+        int pageSize,
+        Cursor after) {
 
     /** Every filter is checked here, so no caller can list with a malformed one. */
     public TargetQuery {
@@ -53,6 +59,5 @@ public record TargetQuery(Tier tier, String productType, List<String> ids, List<
      * A position in the listing order: the n-th database of its server ({@code slot}), then server,
      * then id. Listing by slot first interleaves servers, so concurrent workers spread across them.
      */
-    public record Cursor(long slot, String host, int port, String id) {
-    }
+    public record Cursor(long slot, String host, int port, String id) {}
 }

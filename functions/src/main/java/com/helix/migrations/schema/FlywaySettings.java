@@ -3,8 +3,6 @@ package com.helix.migrations.schema;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
-import org.flywaydb.core.internal.configuration.ConfigUtils;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.flywaydb.core.internal.configuration.ConfigUtils;
 
 /**
  * The Flyway configuration of one tier, read as Flyway reads it: the tier folder's {@code flyway.conf}
@@ -36,10 +35,12 @@ public final class FlywaySettings {
             "flyway.environments.", "connections come from the central registry");
 
     /** Flyway Desktop's project keys at the top of a flyway.toml: no effect on Flyway's commands. */
-    private static final Set<String> TOML_PROJECT_KEYS = Set.of("id", "name", "databaseType", "flywayDesktop", "redgateCompare");
+    private static final Set<String> TOML_PROJECT_KEYS =
+            Set.of("id", "name", "databaseType", "flywayDesktop", "redgateCompare");
 
     /** Values of settings whose names say they hold a secret are never shown. */
-    private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token|credential|licen[cs]e|key).*");
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|secret|token|credential|licen[cs]e|key).*");
 
     /** Flyway expands {@code ${NAME}} in a configuration file from the environment before reading it. */
     private static final Pattern ENVIRONMENT_REFERENCE = Pattern.compile("\\$\\{([A-Za-z0-9_]+)}");
@@ -78,7 +79,8 @@ public final class FlywaySettings {
      */
     public static FlywaySettings read(String folder, String conf, String toml, Map<String, String> env) {
         if (conf != null && toml != null) {
-            throw new InvalidConfigurationException(folder + "/ has both " + CONF_FILE + " and " + TOML_FILE + ": keep one");
+            throw new InvalidConfigurationException(
+                    folder + "/ has both " + CONF_FILE + " and " + TOML_FILE + ": keep one");
         }
         Map<String, Setting> settings = new TreeMap<>();
         if (conf != null) {
@@ -91,8 +93,10 @@ public final class FlywaySettings {
         for (Setting setting : settings.values()) {
             String why = whyOwned(setting.name());
             if (why != null) {
-                String where = setting.source().startsWith("FLYWAY_") ? setting.source() : folder + "/" + setting.source();
-                throw new InvalidConfigurationException(where + " sets " + setting.name() + ", which helix-migrations owns: " + why);
+                String where =
+                        setting.source().startsWith("FLYWAY_") ? setting.source() : folder + "/" + setting.source();
+                throw new InvalidConfigurationException(
+                        where + " sets " + setting.name() + ", which helix-migrations owns: " + why);
             }
         }
         return new FlywaySettings(settings);
@@ -125,8 +129,11 @@ public final class FlywaySettings {
         if (why != null) {
             return why;
         }
-        return OWNED_PREFIXES.entrySet().stream().filter(e -> name.startsWith(e.getKey()))
-                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return OWNED_PREFIXES.entrySet().stream()
+                .filter(e -> name.startsWith(e.getKey()))
+                .map(Map.Entry::getValue)
+                .findFirst()
+                .orElse(null);
     }
 
     private static void put(Map<String, Setting> settings, String name, String value, String source) {
@@ -147,7 +154,8 @@ public final class FlywaySettings {
             // and this tool reads its environment once, from the map it was given.
             String name = ConfigUtils.convertKey(variable);
             if (name == null) {
-                throw new InvalidConfigurationException(variable + " is not a Flyway setting (see the README's Flyway configuration table)");
+                throw new InvalidConfigurationException(
+                        variable + " is not a Flyway setting (see the README's Flyway configuration table)");
             }
             names.put(variable, name);
         }
@@ -162,7 +170,8 @@ public final class FlywaySettings {
             // backslashes); the public API only reads conf files from fixed places on disk.
             return new TreeMap<>(ConfigUtils.loadConfigurationFromString(expanded, true));
         } catch (IOException | RuntimeException e) {
-            throw new InvalidConfigurationException(folder + "/" + CONF_FILE + " is not a Flyway configuration file: " + e.getMessage());
+            throw new InvalidConfigurationException(
+                    folder + "/" + CONF_FILE + " is not a Flyway configuration file: " + e.getMessage());
         }
     }
 
@@ -171,19 +180,21 @@ public final class FlywaySettings {
         try {
             root = new TomlMapper().readTree(text);
         } catch (IOException e) {
-            throw new InvalidConfigurationException(folder + "/" + TOML_FILE + " is not valid TOML: " + firstLine(e.getMessage()));
+            throw new InvalidConfigurationException(
+                    folder + "/" + TOML_FILE + " is not valid TOML: " + firstLine(e.getMessage()));
         }
         Map<String, String> properties = new TreeMap<>();
         for (var it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             switch (entry.getKey()) {
                 case "flyway" -> flatten("flyway", entry.getValue(), properties);
-                case "environments", "environment" -> throw new InvalidConfigurationException(folder + "/" + TOML_FILE
-                        + " sets [" + entry.getKey() + "], which helix-migrations owns: connections come from the central registry");
+                case "environments", "environment" ->
+                    throw new InvalidConfigurationException(folder + "/" + TOML_FILE + " sets [" + entry.getKey()
+                            + "], which helix-migrations owns: connections come from the central registry");
                 default -> {
                     if (!TOML_PROJECT_KEYS.contains(entry.getKey())) {
-                        throw new InvalidConfigurationException(folder + "/" + TOML_FILE + ": unknown table or key '" + entry.getKey()
-                                + "' (Flyway settings go under [flyway])");
+                        throw new InvalidConfigurationException(folder + "/" + TOML_FILE + ": unknown table or key '"
+                                + entry.getKey() + "' (Flyway settings go under [flyway])");
                     }
                 }
             }
@@ -220,7 +231,9 @@ public final class FlywaySettings {
         owned.put("flyway.driver", connections);
         owned.put("flyway.environment", connections);
         owned.put("flyway.connectRetries", "connections are built by helix-migrations (DB_CONNECT_TIMEOUT_SECONDS)");
-        owned.put("flyway.connectRetriesInterval", "connections are built by helix-migrations (DB_CONNECT_TIMEOUT_SECONDS)");
+        owned.put(
+                "flyway.connectRetriesInterval",
+                "connections are built by helix-migrations (DB_CONNECT_TIMEOUT_SECONDS)");
         owned.put("flyway.locations", "a tier's migrations are its folder");
         owned.put("flyway.callbackLocations", "a tier's migrations and callbacks are its folder");
         owned.put("flyway.failOnMissingLocations", "a missing tier folder is always an error");
@@ -230,7 +243,9 @@ public final class FlywaySettings {
         owned.put("flyway.validateOnMigrate", "a migration edited after it was applied always stops a run");
         owned.put("flyway.target", "the target is set per run (targetVersion, --target)");
         owned.put("flyway.lockRetryCount", "the wait for another run's lock follows DB_LOCK_TIMEOUT_SECONDS");
-        owned.put("flyway.postgresql.transactional.lock", "the migration lock is session-level, so that CREATE INDEX CONCURRENTLY works");
+        owned.put(
+                "flyway.postgresql.transactional.lock",
+                "the migration lock is session-level, so that CREATE INDEX CONCURRENTLY works");
         owned.put("flyway.loggers", "logging is helix-migrations'");
         owned.put("flyway.configFiles", "a tier's configuration is its folder's flyway.conf or flyway.toml");
         owned.put("flyway.configFileEncoding", "configuration files are read as UTF-8");

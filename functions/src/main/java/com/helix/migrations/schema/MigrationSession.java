@@ -1,6 +1,5 @@
 package com.helix.migrations.schema;
 
-import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -12,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * Connections for the actions that change a database (migrate, repair). Two things Flyway does not do:
@@ -52,7 +52,9 @@ final class MigrationSession implements DataSource {
             connection.close();
             throw "55P03".equals(e.getSQLState()) ? new MigrationLockTaken(e) : e;
         }
-        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        return (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
                 new Guarded(connection, connection));
     }
 
@@ -96,20 +98,34 @@ final class MigrationSession implements DataSource {
         return delegate.isWrapperFor(type);
     }
 
+    /** What a statement method returns when it ran nothing: no result set, no rows. */
+    private static Object nothingDone(Class<?> returnType) {
+        if (returnType == boolean.class) {
+            return false;
+        }
+        if (returnType == int.class) {
+            return 0;
+        }
+        return returnType == long.class ? (Object) 0L : null;
+    }
+
     /** The connection, and the plain statements it makes, with transaction control held back inside a transaction. */
     private record Guarded(Object target, Connection connection) implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-            if (target instanceof Statement && args != null && args.length >= 1 && args[0] instanceof String sql
-                    && method.getName().startsWith("execute") && !connection.getAutoCommit()) {
+            if (target instanceof Statement
+                    && args != null
+                    && args.length >= 1
+                    && args[0] instanceof String sql
+                    && method.getName().startsWith("execute")
+                    && !connection.getAutoCommit()) {
                 TransactionControl control = TransactionControl.of(sql);
                 if (control == TransactionControl.ROLLBACK) {
-                    throw new SQLException(TransactionControl.keyword(sql) + " would end the migration's transaction early:"
-                            + " a migration runs in one transaction");
+                    throw new SQLException(TransactionControl.keyword(sql)
+                            + " would end the migration's transaction early:" + " a migration runs in one transaction");
                 }
                 if (control != null) {
-                    return method.getReturnType() == boolean.class ? Boolean.FALSE
-                            : method.getReturnType() == long.class ? 0L : method.getReturnType() == int.class ? 0 : null;
+                    return nothingDone(method.getReturnType());
                 }
             }
             Object result;
@@ -118,8 +134,12 @@ final class MigrationSession implements DataSource {
             } catch (InvocationTargetException e) {
                 throw e.getCause();
             }
-            if (target instanceof Connection && result instanceof Statement statement && !(result instanceof PreparedStatement)) {
-                return Proxy.newProxyInstance(Statement.class.getClassLoader(), new Class<?>[] {Statement.class},
+            if (target instanceof Connection
+                    && result instanceof Statement statement
+                    && !(result instanceof PreparedStatement)) {
+                return Proxy.newProxyInstance(
+                        Statement.class.getClassLoader(),
+                        new Class<?>[] {Statement.class},
                         new Guarded(statement, connection));
             }
             return result;

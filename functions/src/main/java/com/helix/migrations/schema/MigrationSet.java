@@ -2,6 +2,17 @@ package com.helix.migrations.schema;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.InvalidRequestException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationVersion;
@@ -18,18 +29,6 @@ import org.flywaydb.core.internal.sqlscript.SqlStatement;
 import org.flywaydb.core.internal.sqlscript.SqlStatementIterator;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.flywaydb.database.postgresql.PostgreSQLDatabaseType;
-
-import javax.sql.DataSource;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * One tier's migrations as Flyway will see them: the folder's files read once, its Flyway settings,
@@ -49,8 +48,8 @@ import java.util.regex.Pattern;
  */
 public final class MigrationSet {
     /** We require PostgreSQL 12 or newer, where ALTER TYPE … ADD VALUE runs in a transaction. */
-    private static final Pattern ALTER_TYPE_ADD_VALUE = Pattern.compile("(?s)\\s*ALTER\\s+TYPE\\s.*\\sADD\\s+VALUE\\s.*",
-            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ALTER_TYPE_ADD_VALUE =
+            Pattern.compile("(?s)\\s*ALTER\\s+TYPE\\s.*\\sADD\\s+VALUE\\s.*", Pattern.CASE_INSENSITIVE);
 
     /**
      * What the check found in one migration.
@@ -61,8 +60,13 @@ public final class MigrationSet {
      * @param notes         what the result should say when it is applied (an absorbed {@code BEGIN … COMMIT})
      * @param refusal       why it may not run, or null
      */
-    public record Script(String path, MigrationVersion version, String description, boolean transactional,
-                         List<String> notes, String refusal) {
+    public record Script(
+            String path,
+            MigrationVersion version,
+            String description,
+            boolean transactional,
+            List<String> notes,
+            String refusal) {
         public boolean repeatable() {
             return version == null;
         }
@@ -75,15 +79,22 @@ public final class MigrationSet {
     private final Map<String, Script> scripts;
     private final MigrationVersion latest;
 
-    private MigrationSet(String folder, FlywaySettings settings, Configuration base, ScannedMigrations files,
-                         Map<String, Script> scripts) {
+    private MigrationSet(
+            String folder,
+            FlywaySettings settings,
+            Configuration base,
+            ScannedMigrations files,
+            Map<String, Script> scripts) {
         this.folder = folder;
         this.settings = settings;
         this.base = base;
         this.files = files;
         this.scripts = scripts;
-        this.latest = scripts.values().stream().map(Script::version).filter(v -> v != null)
-                .max(MigrationVersion::compareTo).orElse(null);
+        this.latest = scripts.values().stream()
+                .map(Script::version)
+                .filter(v -> v != null)
+                .max(MigrationVersion::compareTo)
+                .orElse(null);
     }
 
     /**
@@ -98,7 +109,8 @@ public final class MigrationSet {
         try {
             base.configuration(settings.properties());
         } catch (FlywayException e) {
-            throw new InvalidConfigurationException(folder + ": Flyway refused its configuration: " + firstLine(e.getMessage()));
+            throw new InvalidConfigurationException(
+                    folder + ": Flyway refused its configuration: " + firstLine(e.getMessage()));
         }
         base.locations(location)
                 .failOnMissingLocations(true)
@@ -135,15 +147,19 @@ public final class MigrationSet {
 
     /** The migration Flyway records under this version or (repeatables) description. */
     public Optional<Script> script(String version, String description) {
-        return scripts.values().stream().filter(s -> version == null
-                ? s.repeatable() && s.description().equals(description)
-                : !s.repeatable() && s.version().equals(MigrationVersion.fromVersion(version))).findFirst();
+        return scripts.values().stream()
+                .filter(s -> version == null
+                        ? s.repeatable() && s.description().equals(description)
+                        : !s.repeatable() && s.version().equals(MigrationVersion.fromVersion(version)))
+                .findFirst();
     }
 
     /** Migrations that may not run, in one line each: a database where one is pending is refused. */
     public List<String> refusals() {
-        return scripts.values().stream().filter(s -> s.refusal() != null)
-                .map(s -> folder + "/" + s.path() + ": " + s.refusal()).toList();
+        return scripts.values().stream()
+                .filter(s -> s.refusal() != null)
+                .map(s -> folder + "/" + s.path() + ": " + s.refusal())
+                .toList();
     }
 
     /**
@@ -158,11 +174,14 @@ public final class MigrationSet {
         try {
             target = MigrationVersion.fromVersion(version);
         } catch (RuntimeException e) {
-            throw new InvalidRequestException("targetVersion must be a version such as 3, 2.1 or 2_1, not '" + version + "'");
+            throw new InvalidRequestException(
+                    "targetVersion must be a version such as 3, 2.1 or 2_1, not '" + version + "'");
         }
-        boolean known = scripts.values().stream().anyMatch(s -> !s.repeatable() && s.version().compareTo(target) == 0);
+        boolean known = scripts.values().stream()
+                .anyMatch(s -> !s.repeatable() && s.version().compareTo(target) == 0);
         if (!known) {
-            throw new InvalidRequestException("targetVersion " + version + ": no migration in " + folder + " has that version");
+            throw new InvalidRequestException(
+                    "targetVersion " + version + ": no migration in " + folder + " has that version");
         }
         return target;
     }
@@ -189,7 +208,9 @@ public final class MigrationSet {
                 .target(target);
         // A session-level advisory lock: with the default transactional one, Flyway keeps a transaction
         // open on a second connection, and CREATE INDEX CONCURRENTLY waits for it until lock_timeout.
-        configuration.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        configuration
+                .getConfigurationExtension(PostgreSQLConfigurationExtension.class)
+                .setTransactionalLock(false);
         return configuration;
     }
 
@@ -200,10 +221,18 @@ public final class MigrationSet {
         String owner = "helix-migrations";
         for (Map.Entry<String, String> owned : FlywaySettings.OWNED.entrySet()) {
             String value = switch (owned.getKey()) {
-                case "flyway.locations" -> String.join(",", java.util.Arrays.stream(base.getLocations()).map(Object::toString).toList());
+                case "flyway.locations" ->
+                    String.join(
+                            ",",
+                            java.util.Arrays.stream(base.getLocations())
+                                    .map(Object::toString)
+                                    .toList());
                 case "flyway.cleanDisabled", "flyway.validateOnMigrate", "flyway.failOnMissingLocations" -> "true";
-                case "flyway.baselineOnMigrate", "flyway.skipExecutingMigrations", "flyway.postgresql.transactional.lock" -> "false";
-                case "flyway.url", "flyway.user", "flyway.password", "flyway.driver" -> "(the target's registry row and secret)";
+                case "flyway.baselineOnMigrate",
+                        "flyway.skipExecutingMigrations",
+                        "flyway.postgresql.transactional.lock" -> "false";
+                case "flyway.url", "flyway.user", "flyway.password", "flyway.driver" ->
+                    "(the target's registry row and secret)";
                 case "flyway.target" -> "(targetVersion, --target)";
                 case "flyway.lockRetryCount" -> "(DB_LOCK_TIMEOUT_SECONDS)";
                 case "flyway.connectRetries", "flyway.connectRetriesInterval" -> "(DB_CONNECT_TIMEOUT_SECONDS)";
@@ -214,7 +243,9 @@ public final class MigrationSet {
             }
         }
         if (!settings.has("flyway.defaultSchema") && !settings.has("flyway.schemas")) {
-            all.put("flyway.defaultSchema", new FlywaySettings.Setting("flyway.defaultSchema", "public", owner + " (default)"));
+            all.put(
+                    "flyway.defaultSchema",
+                    new FlywaySettings.Setting("flyway.defaultSchema", "public", owner + " (default)"));
             all.put("flyway.schemas", new FlywaySettings.Setting("flyway.schemas", "public", owner + " (default)"));
         }
         return List.copyOf(all.values());
@@ -226,7 +257,10 @@ public final class MigrationSet {
         ResourceNameParser names = new ResourceNameParser(configuration);
         String versioned = configuration.getSqlMigrationPrefix();
         String repeatable = configuration.getRepeatableSqlMigrationPrefix();
-        String baseline = configuration.getPluginRegister().getExact(BaselineMigrationConfigurationExtension.class).getBaselineMigrationPrefix();
+        String baseline = configuration
+                .getPluginRegister()
+                .getExact(BaselineMigrationConfigurationExtension.class)
+                .getBaselineMigrationPrefix();
         Map<String, Script> scripts = new LinkedHashMap<>();
         Map<String, String> versions = new TreeMap<>();
         Map<String, String> descriptions = new TreeMap<>();
@@ -240,8 +274,8 @@ public final class MigrationSet {
             }
             if (file.endsWith(".conf")) {
                 if (files.getResource(path.substring(0, path.length() - ".conf".length())) == null) {
-                    throw new InvalidConfigurationException(where + " configures " + file.substring(0, file.length() - ".conf".length())
-                            + ", which does not exist");
+                    throw new InvalidConfigurationException(where + " configures "
+                            + file.substring(0, file.length() - ".conf".length()) + ", which does not exist");
                 }
                 continue;
             }
@@ -250,8 +284,8 @@ public final class MigrationSet {
                 continue;
             }
             if (!file.endsWith(suffix)) {
-                throw new InvalidConfigurationException(where + ": Flyway reads only files ending in " + suffix
-                        + " exactly, and would skip this one");
+                throw new InvalidConfigurationException(
+                        where + ": Flyway reads only files ending in " + suffix + " exactly, and would skip this one");
             }
             ResourceName name = names.parse(file);
             if (!name.isValid()) {
@@ -261,11 +295,18 @@ public final class MigrationSet {
             MigrationVersion version;
             if (prefix.equals(repeatable)) {
                 version = null;
-                unique(descriptions, name.getDescription(), where, "the repeatable migration '" + name.getDescription() + "'");
+                unique(
+                        descriptions,
+                        name.getDescription(),
+                        where,
+                        "the repeatable migration '" + name.getDescription() + "'");
             } else if (prefix.equals(versioned) || prefix.equals(baseline)) {
                 version = name.getVersion();
                 // A baseline migration may share its version with a versioned one: that is what it is for.
-                unique(versions, prefix + version.getVersion(), where,
+                unique(
+                        versions,
+                        prefix + version.getVersion(),
+                        where,
                         (prefix.equals(baseline) ? "baseline migration " : "version ") + version.getVersion());
             } else {
                 continue; // a callback (beforeMigrate.sql, afterEachMigrate__x.sql)
@@ -278,7 +319,8 @@ public final class MigrationSet {
     private static void unique(Map<String, String> seen, String key, String where, String what) {
         String first = seen.putIfAbsent(key, where);
         if (first != null) {
-            throw new InvalidConfigurationException(first + " and " + where + " are both " + what + ": Flyway needs each once");
+            throw new InvalidConfigurationException(
+                    first + " and " + where + " are both " + what + ": Flyway needs each once");
         }
     }
 
@@ -313,7 +355,8 @@ public final class MigrationSet {
             // the connection get stand-ins: they do not change where statements begin and end.
             ParsingContext context = new ParsingContext();
             String separator = configuration.getPlaceholderSeparator();
-            for (String placeholder : List.of("defaultSchema", "user", "database", "timestamp", "workingDirectory", "table", "environment")) {
+            for (String placeholder : List.of(
+                    "defaultSchema", "user", "database", "timestamp", "workingDirectory", "table", "environment")) {
                 context.getPlaceholders().put("flyway" + separator + placeholder, placeholder);
             }
             this.factory = new PostgreSQLDatabaseType().createSqlScriptFactory(configuration, context);
@@ -324,7 +367,8 @@ public final class MigrationSet {
             String refusal = null;
             boolean transactional;
             try {
-                // mixed = true: Flyway itself refuses mixed statements when it runs the script, knowing the server's version.
+                // mixed = true: Flyway itself refuses mixed statements when it runs the script, knowing the server's
+                // version.
                 SqlScript script = factory.createSqlScript(resource, true, files);
                 List<SqlStatement> statements = new ArrayList<>();
                 try (SqlStatementIterator iterator = script.getSqlStatements()) {
@@ -332,10 +376,17 @@ public final class MigrationSet {
                         statements.add(statement);
                     }
                 }
-                Boolean declared = SqlScriptMetadata.fromResource(SqlScriptMetadata.getMetadataResource(files, resource), null, configuration)
+                Boolean declared = SqlScriptMetadata.fromResource(
+                                SqlScriptMetadata.getMetadataResource(files, resource), null, configuration)
                         .executeInTransaction();
-                transactional = declared != null ? declared : configuration.isExecuteInTransaction()
-                        && statements.stream().allMatch(s -> s.canExecuteInTransaction() || ALTER_TYPE_ADD_VALUE.matcher(s.getSql()).matches());
+                transactional = declared != null
+                        ? declared
+                        : configuration.isExecuteInTransaction()
+                                && statements.stream()
+                                        .allMatch(s -> s.canExecuteInTransaction()
+                                                || ALTER_TYPE_ADD_VALUE
+                                                        .matcher(s.getSql())
+                                                        .matches());
                 if (transactional) {
                     refusal = transactionControl(statements, notes, resource.getFilename());
                 }
@@ -343,7 +394,8 @@ public final class MigrationSet {
                 transactional = false;
                 refusal = firstLine(e.getMessage());
             }
-            return new Script(resource.getRelativePath(), version, description, transactional, List.copyOf(notes), refusal);
+            return new Script(
+                    resource.getRelativePath(), version, description, transactional, List.copyOf(notes), refusal);
         }
 
         /** Absorbs top-level BEGIN … COMMIT pairs; anything else that would end the transaction early is refused. */
@@ -363,7 +415,8 @@ public final class MigrationSet {
                     }
                     case COMMIT -> {
                         if (opened == null) {
-                            return "line " + line + ": " + keyword(statement) + " would commit part of the migration: it runs in one"
+                            return "line " + line + ": " + keyword(statement)
+                                    + " would commit part of the migration: it runs in one"
                                     + " transaction, which it did not open (remove the " + keyword(statement) + ")";
                         }
                         notes.add(file + ": BEGIN at line " + opened + " and " + keyword(statement) + " at line " + line
@@ -371,7 +424,8 @@ public final class MigrationSet {
                         opened = null;
                     }
                     case ROLLBACK -> {
-                        return "line " + line + ": " + keyword(statement) + " would end the migration's transaction early:"
+                        return "line " + line + ": " + keyword(statement)
+                                + " would end the migration's transaction early:"
                                 + " a migration runs in one transaction (remove it, or split the migration)";
                     }
                 }

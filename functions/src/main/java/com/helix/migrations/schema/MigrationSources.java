@@ -4,8 +4,6 @@ import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.UnknownProductTypeException;
 import com.helix.migrations.target.Ids;
 import com.helix.migrations.target.Tier;
-import org.flywaydb.core.api.resource.LoadableResource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.flywaydb.core.api.resource.LoadableResource;
 
 /**
  * Where each tier's migrations are ({@code migrations/{central,tenant,product/<type>}} packaged in the
@@ -72,14 +71,20 @@ public final class MigrationSources {
         try {
             return all();
         } catch (InvalidConfigurationException e) {
-            return sets.values().stream().filter(loaded -> loaded.set() != null).map(Loaded::set).toList();
+            return sets.values().stream()
+                    .filter(loaded -> loaded.set() != null)
+                    .map(Loaded::set)
+                    .toList();
         }
     }
 
     /** The product type, when migrations exist for it; otherwise {@link UnknownProductTypeException}. */
     public String requireKnownProductType(String productType) {
-        if (productType == null || !Ids.PRODUCT_TYPE.matcher(productType).matches() || !exists("product/" + productType)) {
-            throw new UnknownProductTypeException(productType == null ? "null" : Ids.quote(productType).replaceAll("^'|'$", ""));
+        if (productType == null
+                || !Ids.PRODUCT_TYPE.matcher(productType).matches()
+                || !exists("product/" + productType)) {
+            throw new UnknownProductTypeException(
+                    productType == null ? "null" : Ids.quote(productType).replaceAll("^'|'$", ""));
         }
         return productType;
     }
@@ -91,27 +96,40 @@ public final class MigrationSources {
                 return List.of();
             }
             try (Stream<Path> children = Files.list(directory.resolve("product"))) {
-                return children.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                        .filter(t -> Ids.PRODUCT_TYPE.matcher(t).matches()).sorted().toList();
+                return children.filter(Files::isDirectory)
+                        .map(p -> p.getFileName().toString())
+                        .filter(t -> Ids.PRODUCT_TYPE.matcher(t).matches())
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
-                throw new InvalidConfigurationException("MIGRATIONS_DIR: could not list " + directory.resolve("product") + " (" + e.getMessage() + ")");
+                throw new InvalidConfigurationException(
+                        "MIGRATIONS_DIR: could not list " + directory.resolve("product") + " (" + e.getMessage() + ")");
             }
         }
-        return ScannedMigrations.scan("product", org.flywaydb.core.Flyway.configure(classLoader)
-                        .locations("classpath:" + PACKAGED_ROOT + "/product").failOnMissingLocations(true))
-                .all().stream()
+        return ScannedMigrations.scan(
+                        "product",
+                        org.flywaydb.core.Flyway.configure(classLoader)
+                                .locations("classpath:" + PACKAGED_ROOT + "/product")
+                                .failOnMissingLocations(true))
+                .all()
+                .stream()
                 .map(LoadableResource::getRelativePath)
                 .map(path -> path.replace('\\', '/'))
                 .filter(path -> path.indexOf('/') > 0)
                 .map(path -> path.substring(0, path.indexOf('/')))
                 .filter(t -> Ids.PRODUCT_TYPE.matcher(t).matches())
-                .distinct().sorted().toList();
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private Loaded load(String folder) {
         try {
-            FlywaySettings settings = FlywaySettings.read(folder, read(folder, FlywaySettings.CONF_FILE),
-                    read(folder, FlywaySettings.TOML_FILE), environment);
+            FlywaySettings settings = FlywaySettings.read(
+                    folder,
+                    read(folder, FlywaySettings.CONF_FILE),
+                    read(folder, FlywaySettings.TOML_FILE),
+                    environment);
             String location = directory == null
                     ? "classpath:" + PACKAGED_ROOT + "/" + folder
                     : "filesystem:" + directory.resolve(folder).toAbsolutePath();
@@ -132,7 +150,8 @@ public final class MigrationSources {
                 return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
-            throw new InvalidConfigurationException(folder + "/" + file + " could not be read as UTF-8 (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidConfigurationException(folder + "/" + file + " could not be read as UTF-8 ("
+                    + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -144,6 +163,5 @@ public final class MigrationSources {
                 || classLoader.getResource(PACKAGED_ROOT + "/" + relative) != null;
     }
 
-    private record Loaded(MigrationSet set, InvalidConfigurationException error) {
-    }
+    private record Loaded(MigrationSet set, InvalidConfigurationException error) {}
 }

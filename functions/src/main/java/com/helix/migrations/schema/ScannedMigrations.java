@@ -1,14 +1,6 @@
 package com.helix.migrations.schema;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
-import org.flywaydb.core.api.ClassProvider;
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.ResourceProvider;
-import org.flywaydb.core.api.configuration.Configuration;
-import org.flywaydb.core.api.migration.JavaMigration;
-import org.flywaydb.core.api.resource.LoadableResource;
-import org.flywaydb.core.internal.scanner.Scanner;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -16,6 +8,13 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.flywaydb.core.api.ClassProvider;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.ResourceProvider;
+import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.core.api.migration.JavaMigration;
+import org.flywaydb.core.api.resource.LoadableResource;
+import org.flywaydb.core.internal.scanner.Scanner;
 
 /**
  * One location's files, scanned and read once and then served from memory to every database's
@@ -42,11 +41,13 @@ final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMig
         Collection<Class<? extends JavaMigration>> classes;
         try {
             // Internal: Flyway's scanner has no public API, and a public one of our own would find other files.
-            Scanner<JavaMigration> scanner = new Scanner<>(JavaMigration.class, configuration, configuration.getLocations());
+            Scanner<JavaMigration> scanner =
+                    new Scanner<>(JavaMigration.class, configuration, configuration.getLocations());
             found = List.copyOf(scanner.getResources("", ""));
             classes = List.copyOf(scanner.getClasses());
         } catch (FlywayException e) {
-            throw new InvalidConfigurationException(folder + ": no migrations folder (" + firstLine(e.getMessage()) + ")");
+            throw new InvalidConfigurationException(
+                    folder + ": no migrations folder (" + firstLine(e.getMessage()) + ")");
         }
         List<LoadableResource> cached = new ArrayList<>();
         for (LoadableResource resource : found) {
@@ -62,11 +63,14 @@ final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMig
 
     @Override
     public LoadableResource getResource(String name) {
-        return resources.stream().filter(r -> r.getRelativePath().equals(name)).findFirst().orElse(null);
+        return resources.stream()
+                .filter(r -> r.getRelativePath().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     @Override
-    public Collection<LoadableResource> getResources(String prefix, String... suffixes) {
+    public Collection<LoadableResource> getResources(String prefix, String[] suffixes) {
         List<LoadableResource> matching = new ArrayList<>();
         for (LoadableResource resource : resources) {
             String name = resource.getFilename();

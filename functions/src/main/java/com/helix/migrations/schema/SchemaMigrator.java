@@ -5,6 +5,18 @@ import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.exceptions.ValidationFailedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
 import org.flywaydb.core.api.FlywayException;
@@ -23,19 +35,6 @@ import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
 /**
  * Flyway on one database, with the tier's {@link MigrationSet}. Every run: {@code cleanDisabled},
  * {@code validateOnMigrate}, each migration in its own transaction unless Flyway finds it cannot be
@@ -46,11 +45,15 @@ import java.util.stream.Stream;
  * reported as {@link SchemaReport#blocked()}, in Flyway's words.
  */
 public final class SchemaMigrator {
-    private static final Set<CoreErrorCode> FAILED = Set.of(CoreErrorCode.FAILED_VERSIONED_MIGRATION, CoreErrorCode.FAILED_REPEATABLE_MIGRATION);
-    private static final Set<CoreErrorCode> MISMATCH = Set.of(CoreErrorCode.CHECKSUM_MISMATCH, CoreErrorCode.DESCRIPTION_MISMATCH,
-            CoreErrorCode.TYPE_MISMATCH);
-    private static final Set<MigrationState> MISSING = Set.of(MigrationState.MISSING_SUCCESS, MigrationState.MISSING_FAILED,
-            MigrationState.FUTURE_SUCCESS, MigrationState.FUTURE_FAILED);
+    private static final Set<CoreErrorCode> FAILED =
+            Set.of(CoreErrorCode.FAILED_VERSIONED_MIGRATION, CoreErrorCode.FAILED_REPEATABLE_MIGRATION);
+    private static final Set<CoreErrorCode> MISMATCH =
+            Set.of(CoreErrorCode.CHECKSUM_MISMATCH, CoreErrorCode.DESCRIPTION_MISMATCH, CoreErrorCode.TYPE_MISMATCH);
+    private static final Set<MigrationState> MISSING = Set.of(
+            MigrationState.MISSING_SUCCESS,
+            MigrationState.MISSING_FAILED,
+            MigrationState.FUTURE_SUCCESS,
+            MigrationState.FUTURE_FAILED);
     /** SQLSTATE: a statement tried to write in a read-only transaction. */
     private static final String READ_ONLY = "25006";
 
@@ -62,8 +65,7 @@ public final class SchemaMigrator {
      * @param set        its tier's migrations
      * @param lockWait   how long to wait for another run's migration lock on this database
      */
-    public record Database(String name, DataSource dataSource, MigrationSet set, Duration lockWait) {
-    }
+    public record Database(String name, DataSource dataSource, MigrationSet set, Duration lockWait) {}
 
     /**
      * Applies pending migrations, up to {@code target} ({@link MigrationSet#target}; {@code LATEST} for all). A failed history row left by
@@ -84,9 +86,12 @@ public final class SchemaMigrator {
                 result = flyway.migrate();
             } catch (FlywayValidateException e) {
                 List<ValidateOutput> invalid = validateAsMigrate(flyway).invalidMigrations;
-                if (invalid.isEmpty() || !invalid.stream().allMatch(o -> retriedFailure(database.set(), o))
+                if (invalid.isEmpty()
+                        || !invalid.stream().allMatch(o -> retriedFailure(database.set(), o))
                         || failedRows(flyway.info()) != invalid.size()) {
-                    throw validationFailed(invalid.isEmpty() ? List.of(SchemaReport.Problem.of(e.getMessage())) : problems(invalid), e);
+                    throw validationFailed(
+                            invalid.isEmpty() ? List.of(SchemaReport.Problem.of(e.getMessage())) : problems(invalid),
+                            e);
                 }
                 flyway.repair();
                 result = flyway.migrate();
@@ -95,11 +100,12 @@ public final class SchemaMigrator {
             String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
             List<String> warnings = new ArrayList<>(aheadOf(database.set(), to));
             for (MigrateOutput applied : result.migrations) {
-                database.set().script(blankToNull(applied.version), applied.description)
+                database.set()
+                        .script(blankToNull(applied.version), applied.description)
                         .ifPresent(script -> warnings.addAll(script.notes()));
             }
             // Up to the latest, nothing is left pending; only a target version needs asking again.
-            List<String> pending = target == MigrationVersion.LATEST ? List.of() : pending(flyway.info(), true);
+            List<String> pending = target.equals(MigrationVersion.LATEST) ? List.of() : pending(flyway.info(), true);
             return new SchemaReport(from, to, null, result.migrationsExecuted, pending, List.of(), List.of(), warnings);
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
@@ -116,14 +122,24 @@ public final class SchemaMigrator {
             MigrationInfoService info = flyway.info();
             List<ValidateOutput> invalid = validateAsMigrate(flyway).invalidMigrations;
             List<SchemaReport.Problem> blocked = new ArrayList<>(problems(invalid.stream()
-                    .filter(o -> !retriedFailure(database.set(), o)).toList()));
-            if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty && !historyExists(database, flyway.getConfiguration())) {
+                    .filter(o -> !retriedFailure(database.set(), o))
+                    .toList()));
+            if (info.applied().length == 0
+                    && !info.getInfoResult().allSchemasEmpty
+                    && !historyExists(database, flyway.getConfiguration())) {
                 blocked.add(noHistory(flyway.getConfiguration()));
             }
             blocked.addAll(refusedPending(database.set(), info));
             String current = current(info);
-            return new SchemaReport(current, current, failed(info), 0, pending(info, false), blocked,
-                    repairs(flyway.getConfiguration(), info, invalid), aheadOf(database.set(), current));
+            return new SchemaReport(
+                    current,
+                    current,
+                    failed(info),
+                    0,
+                    pending(info, false),
+                    blocked,
+                    repairs(flyway.getConfiguration(), info, invalid),
+                    aheadOf(database.set(), current));
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
         }
@@ -149,11 +165,21 @@ public final class SchemaMigrator {
             RepairResult result = flyway.repair();
             List<String> repairs = new ArrayList<>();
             result.migrationsRemoved.forEach(o -> repairs.add("removed the failed row of " + label(o)));
-            result.migrationsDeleted.forEach(o -> repairs.add("marked " + label(o) + " as deleted (no longer in the set)"));
-            result.migrationsAligned.forEach(o -> repairs.add("aligned the checksum, description and type of " + label(o) + " with its file"));
+            result.migrationsDeleted.forEach(
+                    o -> repairs.add("marked " + label(o) + " as deleted (no longer in the set)"));
+            result.migrationsAligned.forEach(
+                    o -> repairs.add("aligned the checksum, description and type of " + label(o) + " with its file"));
             MigrationInfoService info = flyway.info();
             String current = current(info);
-            return new SchemaReport(current, current, failed(info), 0, pending(info, false), List.of(), repairs, aheadOf(database.set(), current));
+            return new SchemaReport(
+                    current,
+                    current,
+                    failed(info),
+                    0,
+                    pending(info, false),
+                    List.of(),
+                    repairs,
+                    aheadOf(database.set(), current));
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
         }
@@ -171,24 +197,36 @@ public final class SchemaMigrator {
     /** Flyway's validation exactly as migrate runs it: the configured ignore patterns, and pending migrations allowed. */
     private static ValidateResult validateAsMigrate(Flyway flyway) {
         Configuration configuration = flyway.getConfiguration();
-        ValidatePattern[] patterns = Stream.concat(Arrays.stream(configuration.getIgnoreMigrationPatterns()),
-                Stream.of(ValidatePattern.fromPattern("*:pending"))).toArray(ValidatePattern[]::new);
-        return Flyway.configure(configuration.getClassLoader()).configuration(configuration)
-                .ignoreMigrationPatterns(patterns).load().validateWithResult();
+        ValidatePattern[] patterns = Stream.concat(
+                        Arrays.stream(configuration.getIgnoreMigrationPatterns()),
+                        Stream.of(ValidatePattern.fromPattern("*:pending")))
+                .toArray(ValidatePattern[]::new);
+        return Flyway.configure(configuration.getClassLoader())
+                .configuration(configuration)
+                .ignoreMigrationPatterns(patterns)
+                .load()
+                .validateWithResult();
     }
 
     /** A failed row of a migration that ran outside a transaction: migrate removes it and runs the migration again. */
     private static boolean retriedFailure(MigrationSet set, ValidateOutput output) {
-        return output.errorDetails != null && FAILED.contains(output.errorDetails.errorCode)
-                && set.script(blankToNull(output.version), output.description).map(s -> !s.transactional()).orElse(false);
+        return output.errorDetails != null
+                && FAILED.contains(output.errorDetails.errorCode)
+                && set.script(blankToNull(output.version), output.description)
+                        .map(s -> !s.transactional())
+                        .orElse(false);
     }
 
     private static int failedRows(MigrationInfoService info) {
-        return (int) Arrays.stream(info.all()).filter(m -> m.getState().isFailed()).count();
+        return (int)
+                Arrays.stream(info.all()).filter(m -> m.getState().isFailed()).count();
     }
 
     private static List<SchemaReport.Problem> problems(List<ValidateOutput> invalid) {
-        return invalid.stream().map(o -> SchemaReport.Problem.of(o.errorDetails.errorMessage)).distinct().toList();
+        return invalid.stream()
+                .map(o -> SchemaReport.Problem.of(o.errorDetails.errorMessage))
+                .distinct()
+                .toList();
     }
 
     /** Pending migrations the set refuses (a COMMIT that would end their transaction early, a placeholder with no value). */
@@ -202,7 +240,8 @@ public final class SchemaMigrator {
     }
 
     /** What repair would change: failed rows, missing migrations not ignored, mismatches with the files. */
-    private static List<String> repairs(Configuration configuration, MigrationInfoService info, List<ValidateOutput> invalid) {
+    private static List<String> repairs(
+            Configuration configuration, MigrationInfoService info, List<ValidateOutput> invalid) {
         List<String> repairs = new ArrayList<>();
         for (MigrationInfo m : info.all()) {
             if (m.getState().isFailed()) {
@@ -214,8 +253,9 @@ public final class SchemaMigrator {
                 repairs.add("would mark " + label(m) + " as deleted (no longer in the set)");
             }
         }
-        invalid.stream().filter(o -> MISMATCH.contains(o.errorDetails.errorCode)).forEach(o ->
-                repairs.add("would align the checksum, description and type of "
+        invalid.stream()
+                .filter(o -> MISMATCH.contains(o.errorDetails.errorCode))
+                .forEach(o -> repairs.add("would align the checksum, description and type of "
                         + label(blankToNull(o.version), o.description) + " with its file"));
         return repairs;
     }
@@ -223,14 +263,24 @@ public final class SchemaMigrator {
     /** The newest versioned migration applied successfully (a failed one is not the database's version). */
     private static String current(MigrationInfoService info) {
         return Arrays.stream(info.all())
-                .filter(m -> m.getVersion() != null && m.getState().isApplied() && !m.getState().isFailed()
-                        && m.getState() != MigrationState.DELETED && m.getState() != MigrationState.UNDONE)
-                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo).map(MigrationVersion::getVersion).orElse(null);
+                .filter(m -> m.getVersion() != null
+                        && m.getState().isApplied()
+                        && !m.getState().isFailed()
+                        && m.getState() != MigrationState.DELETED
+                        && m.getState() != MigrationState.UNDONE)
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo)
+                .map(MigrationVersion::getVersion)
+                .orElse(null);
     }
 
     private static String failed(MigrationInfoService info) {
-        return Arrays.stream(info.all()).filter(m -> m.getVersion() != null && m.getState().isFailed())
-                .map(MigrationInfo::getVersion).max(MigrationVersion::compareTo).map(MigrationVersion::getVersion).orElse(null);
+        return Arrays.stream(info.all())
+                .filter(m -> m.getVersion() != null && m.getState().isFailed())
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo)
+                .map(MigrationVersion::getVersion)
+                .orElse(null);
     }
 
     /**
@@ -240,17 +290,23 @@ public final class SchemaMigrator {
      */
     private static List<String> pending(MigrationInfoService info, boolean aboveTarget) {
         // An edited repeatable shows twice: its applied row as OUTDATED, its new text as PENDING.
-        Set<String> outdated = Arrays.stream(info.all()).filter(m -> m.getState() == MigrationState.OUTDATED)
-                .map(MigrationInfo::getDescription).collect(Collectors.toSet());
+        Set<String> outdated = Arrays.stream(info.all())
+                .filter(m -> m.getState() == MigrationState.OUTDATED)
+                .map(MigrationInfo::getDescription)
+                .collect(Collectors.toSet());
         List<String> pending = new ArrayList<>();
         for (MigrationInfo m : info.all()) {
             MigrationState state = m.getState();
-            boolean waiting = state == MigrationState.PENDING || aboveTarget && state == MigrationState.ABOVE_TARGET
+            boolean waiting = state == MigrationState.PENDING
+                    || (aboveTarget && state == MigrationState.ABOVE_TARGET)
                     // A failed migration run outside a transaction is tried again by the next migrate.
-                    || state == MigrationState.FAILED && !m.getType().isSynthetic();
+                    || (state == MigrationState.FAILED && !m.getType().isSynthetic());
             if (waiting) {
-                pending.add(m.getVersion() != null ? m.getVersion().getVersion()
-                        : "R " + m.getDescription() + (outdated.contains(m.getDescription()) ? " (outdated)" : ""));
+                pending.add(
+                        m.getVersion() != null
+                                ? m.getVersion().getVersion()
+                                : "R " + m.getDescription()
+                                        + (outdated.contains(m.getDescription()) ? " (outdated)" : ""));
             }
         }
         return pending;
@@ -259,24 +315,31 @@ public final class SchemaMigrator {
     /** A warning when the database's version is newer than every migration this build knows. */
     private static List<String> aheadOf(MigrationSet set, String current) {
         MigrationVersion latest = set.latest();
-        if (current == null || latest == null || MigrationVersion.fromVersion(current).compareTo(latest) <= 0) {
+        if (current == null
+                || latest == null
+                || MigrationVersion.fromVersion(current).compareTo(latest) <= 0) {
             return List.of();
         }
-        return List.of("database is at version " + current + ", newer than the newest known migration (" + latest.getVersion() + ")");
+        return List.of("database is at version " + current + ", newer than the newest known migration ("
+                + latest.getVersion() + ")");
     }
 
     /** Whether Flyway's history table exists, asked with the names as parameters (never as SQL text). */
     private static boolean historyExists(Database database, Configuration configuration) {
-        String schema = configuration.getDefaultSchema() != null ? configuration.getDefaultSchema() : configuration.getSchemas()[0];
+        String schema = configuration.getDefaultSchema() != null
+                ? configuration.getDefaultSchema()
+                : configuration.getSchemas()[0];
         try (Connection connection = database.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement("select to_regclass(format('%I.%I', ?::text, ?::text)) is not null")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "select to_regclass(format('%I.%I', ?::text, ?::text)) is not null")) {
             statement.setString(1, schema);
             statement.setString(2, configuration.getTable());
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
         } catch (SQLException e) {
-            throw translate(database.name(), configuration, new FlywayException("could not look for the history table", e));
+            throw translate(
+                    database.name(), configuration, new FlywayException("could not look for the history table", e));
         }
     }
 
@@ -287,7 +350,8 @@ public final class SchemaMigrator {
 
     /** A schema with objects but no history: migrate refuses it (Flyway's baselineOnMigrate is never set). */
     private static SchemaReport.Problem noHistory(Configuration configuration) {
-        return new SchemaReport.Problem("no history (needs baseline): the schema has objects but no " + configuration.getTable() + " table",
+        return new SchemaReport.Problem(
+                "no history (needs baseline): the schema has objects but no " + configuration.getTable() + " table",
                 "adopt it with the baseline action at the version it is at");
     }
 
@@ -304,11 +368,13 @@ public final class SchemaMigrator {
             }
         }
         String script = e instanceof FlywayMigrateException failed && failed.getMigration() != null
-                ? failed.getMigration().getScript() + ": " : "";
+                ? failed.getMigration().getScript() + ": "
+                : "";
         String detail = script + SqlFailures.firstLine(e);
         SQLException sql = sqlCause(e);
         if (sql != null && READ_ONLY.equals(sql.getSQLState())) {
-            return new MigrationFailedException(detail + " (status and validate change nothing: a callback may not write)", e);
+            return new MigrationFailedException(
+                    detail + " (status and validate change nothing: a callback may not write)", e);
         }
         if (sql != null) {
             MigrationsException classified = SqlFailures.classify(database, detail, sql);
@@ -324,7 +390,9 @@ public final class SchemaMigrator {
     }
 
     private static String label(MigrationInfo migration) {
-        return label(migration.getVersion() == null ? null : migration.getVersion().getVersion(), migration.getDescription());
+        return label(
+                migration.getVersion() == null ? null : migration.getVersion().getVersion(),
+                migration.getDescription());
     }
 
     private static String label(String version, String description) {
@@ -342,13 +410,5 @@ public final class SchemaMigrator {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "";
-        }
-        int newline = message.indexOf('\n');
-        return (newline < 0 ? message : message.substring(0, newline)).trim();
     }
 }

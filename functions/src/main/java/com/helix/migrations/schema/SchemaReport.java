@@ -12,11 +12,18 @@ import java.util.List;
  * @param pending       what a migrate would still apply, oldest first: versions ({@code 6}) and
  *                      repeatables by description ({@code R Datasets view}, {@code R Datasets view (outdated)})
  * @param blocked       why {@code migrate} would refuse this database; empty when it would not
- * @param repairs       what {@code repair} changed (or, from {@code status}, would change)
+ * @param repairs       what the repair action changed (or, from {@code status}, would change)
  * @param warnings      what deserves a look although nothing failed
  */
-public record SchemaReport(String fromVersion, String toVersion, String failedVersion, int applied, List<String> pending,
-                           List<Problem> blocked, List<String> repairs, List<String> warnings) {
+public record SchemaReport(
+        String fromVersion,
+        String toVersion,
+        String failedVersion,
+        int applied,
+        List<String> pending,
+        List<Problem> blocked,
+        List<String> repairs,
+        List<String> warnings) {
     public SchemaReport {
         pending = List.copyOf(pending);
         blocked = List.copyOf(blocked);
@@ -38,7 +45,8 @@ public record SchemaReport(String fromVersion, String toVersion, String failedVe
             if (newline < 0) {
                 return new Problem(text, null);
             }
-            String hint = text.substring(newline + 1).replaceAll("\\s*\\n\\s*", " ").strip();
+            String hint =
+                    text.substring(newline + 1).replaceAll("\\s*\\n\\s*", " ").strip();
             return new Problem(text.substring(0, newline).strip(), hint.isEmpty() ? null : hint);
         }
 

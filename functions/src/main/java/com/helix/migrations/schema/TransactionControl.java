@@ -19,7 +19,8 @@ enum TransactionControl {
     private static final Pattern COMMENTS = Pattern.compile("(?s)/\\*.*?\\*/|--[^\\n]*");
     private static final Pattern OPENING = Pattern.compile("(BEGIN( WORK| TRANSACTION)?|START TRANSACTION)( .*)?");
     private static final Pattern COMMITTING = Pattern.compile("(COMMIT|END)( WORK| TRANSACTION)?( AND NO CHAIN)?");
-    private static final Pattern ROLLING_BACK = Pattern.compile("(ROLLBACK|ABORT)( WORK| TRANSACTION)?( AND NO CHAIN)?|PREPARE TRANSACTION .*|COMMIT .*CHAIN|ROLLBACK .*CHAIN");
+    private static final Pattern ROLLING_BACK = Pattern.compile(
+            "(ROLLBACK|ABORT)( WORK| TRANSACTION)?( AND NO CHAIN)?|PREPARE TRANSACTION .*|COMMIT .*CHAIN|ROLLBACK .*CHAIN");
 
     /** What this statement does to the transaction, or null when it is an ordinary statement. */
     static TransactionControl of(String sql) {
@@ -44,7 +45,8 @@ enum TransactionControl {
     }
 
     private static String normalised(String sql) {
-        String statement = COMMENTS.matcher(sql).replaceAll(" ").replaceAll("\\s+", " ").trim();
+        String statement =
+                COMMENTS.matcher(sql).replaceAll(" ").replaceAll("\\s+", " ").trim();
         if (statement.endsWith(";")) {
             statement = statement.substring(0, statement.length() - 1).trim();
         }

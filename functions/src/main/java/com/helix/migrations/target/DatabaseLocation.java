@@ -5,5 +5,4 @@ package com.helix.migrations.target;
  *
  * @param secretId the Secrets Manager secret, in the target's jurisdiction, with the username and password
  */
-public record DatabaseLocation(String host, int port, String databaseName, String secretId) {
-}
+public record DatabaseLocation(String host, int port, String databaseName, String secretId) {}

@@ -1,7 +1,6 @@
 package com.helix.migrations.target;
 
 import com.helix.migrations.exceptions.InvalidRequestException;
-
 import java.util.regex.Pattern;
 
 /**
@@ -18,8 +17,7 @@ public final class Ids {
     /** Flyway versions, in every spelling Flyway accepts: {@code 3}, {@code 3.1}, {@code 3_1}, {@code 2024.01.15}. */
     public static final Pattern VERSION = Pattern.compile("\\d{1,18}([._]\\d{1,18}){0,7}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String requireId(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
@@ -30,21 +28,24 @@ public final class Ids {
 
     public static String requireJurisdiction(String value) {
         if (value == null || !JURISDICTION.matcher(value).matches()) {
-            throw new InvalidRequestException("jurisdiction must be a jurisdiction such as uk or eu, not " + quote(value));
+            throw new InvalidRequestException(
+                    "jurisdiction must be a jurisdiction such as uk or eu, not " + quote(value));
         }
         return value;
     }
 
     public static String requireProductType(String value) {
         if (value == null || !PRODUCT_TYPE.matcher(value).matches()) {
-            throw new InvalidRequestException("productType must match " + PRODUCT_TYPE.pattern() + ", not " + quote(value));
+            throw new InvalidRequestException(
+                    "productType must match " + PRODUCT_TYPE.pattern() + ", not " + quote(value));
         }
         return value;
     }
 
     public static String requireVersion(String value) {
         if (value == null || !VERSION.matcher(value).matches()) {
-            throw new InvalidRequestException("targetVersion must be a version such as 3, 2.1 or 2_1, not " + quote(value));
+            throw new InvalidRequestException(
+                    "targetVersion must be a version such as 3, 2.1 or 2_1, not " + quote(value));
         }
         return value;
     }

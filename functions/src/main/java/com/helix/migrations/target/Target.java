@@ -10,8 +10,15 @@ package com.helix.migrations.target;
  * @param active       whether the tenant (and product) is active
  * @param status       the registry's status text, for messages
  */
-public record Target(Tier tier, String id, String name, String jurisdiction, String productType,
-                     boolean active, String status, DatabaseLocation location) {
+public record Target(
+        Tier tier,
+        String id,
+        String name,
+        String jurisdiction,
+        String productType,
+        boolean active,
+        String status,
+        DatabaseLocation location) {
 
     public static final String CENTRAL_ID = "central";
 

@@ -2,7 +2,6 @@ package com.helix.migrations.target;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.helix.migrations.exceptions.InvalidRequestException;
-
 import java.util.Locale;
 
 /** The three kinds of database, each with its own migrations. */

@@ -1,17 +1,11 @@
 package com.helix.migrations.cli;
 
-import com.helix.migrations.support.CliRun;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.json.Json;
+import com.helix.migrations.support.CliRun;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Needs: the embedded PostgreSQL (secrets from a file, as in local work).
@@ -30,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CliIntegrationTest {
     @TempDir
     static Path dir;
+
     private static TestFleet fleet;
     private static Map<String, String> env;
 
@@ -42,7 +42,9 @@ class CliIntegrationTest {
                 .tenant("hooli-uk", "Hooli", "uk", "active", false);
         env = fleet.environment();
         env.remove("AWS_REGION");
-        env.put("SECRETS_FILE", fleet.builder.writeSecretsFile(dir.resolve("secrets.json")).toString());
+        env.put(
+                "SECRETS_FILE",
+                fleet.builder.writeSecretsFile(dir.resolve("secrets.json")).toString());
     }
 
     @AfterAll
@@ -56,11 +58,14 @@ class CliIntegrationTest {
         CliRun run = CliRun.of(env, "tenants", "--dry-run");
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("[TenantMigrator] Starting dry run for all tenant databases...")
+        assertThat(run.out())
+                .contains("[TenantMigrator] Starting dry run for all tenant databases...")
                 .contains("[TenantMigrator] Found 3 active tenants to check")
                 .contains("• Pending tenant: Acme Corp (acme-uk) at empty, 5 pending (1, 2, 3, 4, 5)")
-                .doesNotContain("Initech").doesNotContain("Hooli");
-        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk"))).isEmpty();
+                .doesNotContain("Initech")
+                .doesNotContain("Hooli");
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk")))
+                .isEmpty();
     }
 
     @Test
@@ -69,7 +74,10 @@ class CliIntegrationTest {
         CliRun run = CliRun.of(env, "status", "--check");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).contains("DATABASE").contains("cli_tenant_acme_uk_shared").contains("Databases per version:")
+        assertThat(run.out())
+                .contains("DATABASE")
+                .contains("cli_tenant_acme_uk_shared")
+                .contains("Databases per version:")
                 .contains("6 databases: 0 up to date, 6 with pending migrations, 0 blocked, 0 could not be checked");
     }
 
@@ -79,13 +87,17 @@ class CliIntegrationTest {
         CliRun run = CliRun.of(env, "tenants", "--concurrency", "2");
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("[TenantMigrator] Starting migration for all tenant databases...")
+        assertThat(run.out())
+                .contains("[TenantMigrator] Starting migration for all tenant databases...")
                 .contains("[TenantMigrator] Found 3 active tenants to migrate")
                 .contains("[TenantMigrator] ✓ Migrated tenant: Acme Corp (acme-uk) empty → 5")
                 .contains("[TenantMigrator] Migration complete: 3 succeeded, 0 failed")
                 .doesNotContain("\r");
-        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("umbrella-eu"))).containsExactly("1", "2", "3", "4", "5");
-        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("initech-uk"))).as("suspended").isEmpty();
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("umbrella-eu")))
+                .containsExactly("1", "2", "3", "4", "5");
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("initech-uk")))
+                .as("suspended")
+                .isEmpty();
     }
 
     @Test
@@ -95,12 +107,15 @@ class CliIntegrationTest {
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).contains("Found 2 active products to migrate");
-        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("globex-eu", "kira"))).containsExactly("1", "2", "3", "4");
-        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "ledger"))).isEmpty();
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("globex-eu", "kira")))
+                .containsExactly("1", "2", "3", "4");
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "ledger")))
+                .isEmpty();
 
         CliRun all = CliRun.of(env, "products");
         assertThat(all.exit()).as(all.toString()).isZero();
-        assertThat(all.out()).contains("✓ Migrated product: Acme Corp ledger (acme-uk-ledger) empty → 3")
+        assertThat(all.out())
+                .contains("✓ Migrated product: Acme Corp ledger (acme-uk-ledger) empty → 3")
                 .contains("✓ Migrated product: Globex GmbH kira (globex-eu-kira) already at 4");
     }
 
@@ -119,11 +134,21 @@ class CliIntegrationTest {
     @Test
     @Order(6)
     void jsonOutput_isOneDocumentWithSuccessFailedAndResults() throws IOException {
-        CliRun run = CliRun.of(env, "tenants", "--output", "json", "--ids", "acme-uk,globex-eu,umbrella-eu", "--exclude-ids", "globex-eu");
+        CliRun run = CliRun.of(
+                env,
+                "tenants",
+                "--output",
+                "json",
+                "--ids",
+                "acme-uk,globex-eu,umbrella-eu",
+                "--exclude-ids",
+                "globex-eu");
 
         assertThat(run.exit()).as(run.toString()).isZero();
         JsonNode document = Json.MAPPER.readTree(run.out());
-        assertThat(document.get("success")).extracting(JsonNode::asText).containsExactlyInAnyOrder("acme-uk", "umbrella-eu");
+        assertThat(document.get("success"))
+                .extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("acme-uk", "umbrella-eu");
         assertThat(document.get("failed")).isEmpty();
         assertThat(document.get("results")).hasSize(2);
         assertThat(document.get("results").get(0).get("status").asText()).isEqualTo("up_to_date");
@@ -136,7 +161,10 @@ class CliIntegrationTest {
         CliRun run = CliRun.of(env, "tenants", "--dry-run", "--jurisdiction", "eu", "--output", "json");
 
         JsonNode document = Json.MAPPER.readTree(run.out());
-        assertThat(document.get("results")).extracting(r -> r.get("jurisdiction").asText()).containsOnly("eu").hasSize(2);
+        assertThat(document.get("results"))
+                .extracting(r -> r.get("jurisdiction").asText())
+                .containsOnly("eu")
+                .hasSize(2);
     }
 
     @Test
@@ -152,7 +180,9 @@ class CliIntegrationTest {
 
         CliRun suspended = CliRun.of(env, "one", "--tenant", "initech-uk");
         assertThat(suspended.exit()).isEqualTo(1);
-        assertThat(suspended.out()).contains("✗ Failed to migrate tenant: Initech (initech-uk): Tenant not active: initech-uk (suspended)");
+        assertThat(suspended.out())
+                .contains(
+                        "✗ Failed to migrate tenant: Initech (initech-uk): Tenant not active: initech-uk (suspended)");
     }
 
     @Test
@@ -161,10 +191,12 @@ class CliIntegrationTest {
         Files.createDirectories(migrations.resolve("tenant"));
         Files.writeString(migrations.resolve("tenant/V1__broken.sql"), "select 1/0;");
 
-        CliRun run = CliRun.of(env, "tenants", "--migrations", migrations.toString(), "--concurrency", "1", "--max-failures", "2");
+        CliRun run = CliRun.of(
+                env, "tenants", "--migrations", migrations.toString(), "--concurrency", "1", "--max-failures", "2");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).contains("Failure limit reached: 1 databases not started")
+        assertThat(run.out())
+                .contains("Failure limit reached: 1 databases not started")
                 .contains("Migration complete: 0 succeeded, 2 failed, 1 not started")
                 .contains("Failed databases:");
     }
@@ -179,10 +211,14 @@ class CliIntegrationTest {
             }
             Map<String, String> freshEnv = new java.util.HashMap<>(fresh.environment());
             freshEnv.remove("AWS_REGION");
-            freshEnv.put("SECRETS_FILE", fresh.builder.writeSecretsFile(dir.resolve("fresh.json")).toString());
+            freshEnv.put(
+                    "SECRETS_FILE",
+                    fresh.builder.writeSecretsFile(dir.resolve("fresh.json")).toString());
 
-            CompletableFuture<CliRun> first = CompletableFuture.supplyAsync(() -> CliRun.of(freshEnv, "tenants", "--concurrency", "3"));
-            CompletableFuture<CliRun> second = CompletableFuture.supplyAsync(() -> CliRun.of(freshEnv, "tenants", "--concurrency", "3"));
+            CompletableFuture<CliRun> first =
+                    CompletableFuture.supplyAsync(() -> CliRun.of(freshEnv, "tenants", "--concurrency", "3"));
+            CompletableFuture<CliRun> second =
+                    CompletableFuture.supplyAsync(() -> CliRun.of(freshEnv, "tenants", "--concurrency", "3"));
 
             assertThat(first.get().exit()).as(first.get().toString()).isZero();
             assertThat(second.get().exit()).as(second.get().toString()).isZero();
@@ -199,19 +235,28 @@ class CliIntegrationTest {
     @Order(11)
     void noCommand_printsThePassword() {
         StringBuilder all = new StringBuilder();
-        for (String[] args : List.of(new String[] {"central"}, new String[] {"tenants"}, new String[] {"products", "--output", "json"},
-                new String[] {"status"}, new String[] {"one", "--tenant", "initech-uk"}, new String[] {"tenants", "--dry-run", "--output", "json"})) {
+        for (String[] args : List.of(
+                new String[] {"central"},
+                new String[] {"tenants"},
+                new String[] {"products", "--output", "json"},
+                new String[] {"status"},
+                new String[] {"one", "--tenant", "initech-uk"},
+                new String[] {"tenants", "--dry-run", "--output", "json"})) {
             CliRun run = CliRun.of(env, args);
             all.append(run.out()).append(run.err());
         }
-        assertThat(all.toString()).contains("acme-uk").doesNotContain(com.helix.migrations.support.EmbeddedServer.APP_PASSWORD);
+        assertThat(all.toString())
+                .contains("acme-uk")
+                .doesNotContain(com.helix.migrations.support.EmbeddedServer.APP_PASSWORD);
     }
 
     @Test
     void badUsage_exitsTwoWithOneLine() throws IOException {
         Path malformed = Files.writeString(dir.resolve("malformed.json"), "{\"helix/central\": ");
         Path unreachable = dir.resolve("unreachable.json");
-        Files.writeString(unreachable, "{\"helix/central\": {\"host\": \"127.0.0.1\", \"port\": 1, \"dbname\": \"x\", \"username\": \"u\", \"password\": \"p\"}}");
+        Files.writeString(
+                unreachable,
+                "{\"helix/central\": {\"host\": \"127.0.0.1\", \"port\": 1, \"dbname\": \"x\", \"username\": \"u\", \"password\": \"p\"}}");
         List<String[]> cases = new ArrayList<>();
         cases.add(new String[] {"launch"});
         cases.add(new String[] {"tenants", "--frobnicate"});
@@ -231,14 +276,20 @@ class CliIntegrationTest {
             assertThat(run.exit()).as(String.join(" ", args) + "\n" + run).isEqualTo(2);
             String firstLine = run.err().lines().findFirst().orElse("");
             assertThat(firstLine).as(String.join(" ", args)).startsWith("error: ");
-            assertThat(run.err()).as(String.join(" ", args)).doesNotContain("\tat ").doesNotContain("Exception");
+            assertThat(run.err())
+                    .as(String.join(" ", args))
+                    .doesNotContain("\tat ")
+                    .doesNotContain("Exception");
         }
         assertThat(CliRun.of(env, "tenants", "--concurrency", "0").err())
                 .startsWith("error: Invalid request: concurrency must be from 1 to 100, not 0");
         CliRun unreachableCentral = CliRun.of(env, "tenants", "--secrets", "file:" + unreachable);
-        assertThat(unreachableCentral.exit()).as("worth trying again, not bad usage").isEqualTo(1);
+        assertThat(unreachableCentral.exit())
+                .as("worth trying again, not bad usage")
+                .isEqualTo(1);
         assertThat(unreachableCentral.err()).startsWith("error: Database unavailable: central database");
-        assertThat(CliRun.of(env, "products", "--product", "nova").err()).startsWith("error: Unknown product type: nova");
+        assertThat(CliRun.of(env, "products", "--product", "nova").err())
+                .startsWith("error: Unknown product type: nova");
     }
 
     @Test

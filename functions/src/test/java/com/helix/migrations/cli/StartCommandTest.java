@@ -1,16 +1,5 @@
 package com.helix.migrations.cli;
 
-import com.helix.migrations.support.CliRun;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.helix.migrations.json.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
@@ -21,12 +10,23 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.support.CliRun;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 /**
  * Needs: WireMock standing in for the Step Functions API, reached by the real SDK client through
  * {@code aws.endpointUrlSfn}. {@code start --wait} follows an execution to its end.
  */
 class StartCommandTest {
-    private static final String STATE_MACHINE = "arn:aws:states:eu-west-2:123456789012:stateMachine:helix-migrate-fleet";
+    private static final String STATE_MACHINE =
+            "arn:aws:states:eu-west-2:123456789012:stateMachine:helix-migrate-fleet";
     private static final String EXECUTION = "arn:aws:states:eu-west-2:123456789012:execution:helix-migrate-fleet:run-1";
     private static WireMockServer sfn;
 
@@ -53,22 +53,43 @@ class StartCommandTest {
 
     @Test
     void succeeded_printsTheSummaryAndExitsZero() {
-        describe("SUCCEEDED", Map.of("output", "{\"summary\":{\"message\":\"Migration complete: 12 succeeded, 0 failed\"}}"));
+        describe(
+                "SUCCEEDED",
+                Map.of("output", "{\"summary\":{\"message\":\"Migration complete: 12 succeeded, 0 failed\"}}"));
 
-        CliRun run = CliRun.of(Map.of(), "start", "--state-machine-arn", STATE_MACHINE, "--product", "kira",
-                "--concurrency", "8", "--wait", "--poll", "0.05");
+        CliRun run = CliRun.of(
+                Map.of(),
+                "start",
+                "--state-machine-arn",
+                STATE_MACHINE,
+                "--product",
+                "kira",
+                "--concurrency",
+                "8",
+                "--wait",
+                "--poll",
+                "0.05");
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("Started " + EXECUTION).contains("Execution succeeded")
+        assertThat(run.out())
+                .contains("Started " + EXECUTION)
+                .contains("Execution succeeded")
                 .contains("Migration complete: 12 succeeded, 0 failed");
         sfn.verify(postRequestedFor(urlEqualTo("/"))
                 .withHeader("X-Amz-Target", equalTo("AWSStepFunctions.StartExecution"))
-                .withRequestBody(matchingJsonPath("$.input", equalToJson("{\"productType\":\"kira\",\"maxConcurrency\":8}"))));
+                .withRequestBody(
+                        matchingJsonPath("$.input", equalToJson("{\"productType\":\"kira\",\"maxConcurrency\":8}"))));
     }
 
     @Test
     void failed_printsTheCauseAndExitsOne() {
-        describe("FAILED", Map.of("error", "MigrationsFailed", "cause", "1 failed: tenant xyz-789 (Flyway migration failed: V3__x.sql: …)"));
+        describe(
+                "FAILED",
+                Map.of(
+                        "error",
+                        "MigrationsFailed",
+                        "cause",
+                        "1 failed: tenant xyz-789 (Flyway migration failed: V3__x.sql: …)"));
 
         CliRun run = CliRun.of(Map.of(), "start", "--state-machine-arn", STATE_MACHINE, "--wait", "--poll", "0.05");
 
@@ -80,7 +101,8 @@ class StartCommandTest {
     void stillRunningPastTheTimeout_exitsOneAndSaysWhereToFollowIt() {
         describe("RUNNING", Map.of());
 
-        CliRun run = CliRun.of(Map.of(), "start", "--state-machine-arn", STATE_MACHINE, "--wait", "--timeout", "1", "--poll", "0.2");
+        CliRun run = CliRun.of(
+                Map.of(), "start", "--state-machine-arn", STATE_MACHINE, "--wait", "--timeout", "1", "--poll", "0.2");
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(1);
         assertThat(run.out()).contains("Execution running");
@@ -92,13 +114,16 @@ class StartCommandTest {
         CliRun run = CliRun.of(Map.of(), "start", "--state-machine-arn", "helix-migrate-fleet");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).startsWith("error: Invalid request: --state-machine-arn is not a state machine ARN: 'helix-migrate-fleet'");
+        assertThat(run.err())
+                .startsWith(
+                        "error: Invalid request: --state-machine-arn is not a state machine ARN: 'helix-migrate-fleet'");
         assertThat(sfn.getAllServeEvents()).isEmpty();
     }
 
     private static void describe(String status, Map<String, Object> extra) {
         Map<String, Object> body = new java.util.HashMap<>(extra);
-        body.putAll(Map.of("executionArn", EXECUTION, "stateMachineArn", STATE_MACHINE, "status", status, "startDate", 1.7e9));
+        body.putAll(Map.of(
+                "executionArn", EXECUTION, "stateMachineArn", STATE_MACHINE, "status", status, "startDate", 1.7e9));
         sfn.stubFor(call("DescribeExecution").willReturn(json(body)));
     }
 
@@ -107,7 +132,9 @@ class StartCommandTest {
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(Map<String, Object> body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.0")
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/x-amz-json-1.0")
                 .withBody(Json.MAPPER.valueToTree(body).toString());
     }
 }

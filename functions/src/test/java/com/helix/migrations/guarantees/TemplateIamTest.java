@@ -1,28 +1,27 @@
 package com.helix.migrations.guarantees;
 
-import com.helix.migrations.support.NodeTools;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.helix.migrations.support.NodeTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The template's IAM: no wildcard where AWS allows a narrower grant, secrets scoped to the prefix. */
 class TemplateIamTest {
 
     /** One hand-written policy statement of template.yaml: its Sid, actions and resource. */
-    record Grant(String sid, List<String> actions, String resource) {
-    }
+    record Grant(String sid, List<String> actions, String resource) {}
 
     static List<Grant> grants() throws IOException {
         String template = Files.readString(NodeTools.REPO.resolve("template.yaml"));
         // A statement's fields sit two spaces deeper than its "- Sid" line.
-        Matcher statement = Pattern.compile("(?m)^( *)- Sid: (\\w+)\\n((?:\\1  .*\\n)+)").matcher(template);
+        Matcher statement =
+                Pattern.compile("(?m)^( *)- Sid: (\\w+)\\n((?:\\1  .*\\n)+)").matcher(template);
         List<Grant> grants = new ArrayList<>();
         while (statement.find()) {
             String body = statement.group(3);
@@ -36,7 +35,10 @@ class TemplateIamTest {
                 actions.add(list.group(1));
             }
             Matcher resource = Pattern.compile("(?m)^ *Resource: (.+)$").matcher(body);
-            grants.add(new Grant(statement.group(2), actions, resource.find() ? resource.group(1).trim() : null));
+            grants.add(new Grant(
+                    statement.group(2),
+                    actions,
+                    resource.find() ? resource.group(1).trim() : null));
         }
         return grants;
     }
@@ -45,16 +47,33 @@ class TemplateIamTest {
     void noActionIsAWildcard_andOnlyLogDeliveryHasAWildcardResource() throws IOException {
         List<Grant> grants = grants();
 
-        assertThat(grants).extracting(Grant::sid).contains("ReadDatabaseSecretsInAnyJurisdiction", "ReadTheCentralDatabaseSecret",
-                "RunDistributedMapChildExecutions", "FollowDistributedMapChildExecutions", "DeliverExecutionLogs");
+        assertThat(grants)
+                .extracting(Grant::sid)
+                .contains(
+                        "ReadDatabaseSecretsInAnyJurisdiction",
+                        "ReadTheCentralDatabaseSecret",
+                        "RunDistributedMapChildExecutions",
+                        "FollowDistributedMapChildExecutions",
+                        "DeliverExecutionLogs");
         for (Grant grant : grants) {
             assertThat(grant.actions()).as(grant.sid()).isNotEmpty().noneMatch(a -> a.contains("*"));
             if (!grant.sid().equals("DeliverExecutionLogs")) {
-                assertThat(grant.resource()).as(grant.sid()).isNotEqualTo("'*'").isNotEqualTo("\"*\"").startsWith("!Sub arn:${AWS::Partition}:");
+                assertThat(grant.resource())
+                        .as(grant.sid())
+                        .isNotEqualTo("'*'")
+                        .isNotEqualTo("\"*\"")
+                        .startsWith("!Sub arn:${AWS::Partition}:");
             }
         }
-        assertThat(grants.stream().filter(g -> g.sid().equals("DeliverExecutionLogs")).findFirst().orElseThrow().actions())
-                .allMatch(a -> a.startsWith("logs:") && (a.contains("LogDeliver") || a.contains("ResourcePolic") || a.equals("logs:DescribeLogGroups")));
+        assertThat(grants.stream()
+                        .filter(g -> g.sid().equals("DeliverExecutionLogs"))
+                        .findFirst()
+                        .orElseThrow()
+                        .actions())
+                .allMatch(a -> a.startsWith("logs:")
+                        && (a.contains("LogDeliver")
+                                || a.contains("ResourcePolic")
+                                || a.equals("logs:DescribeLogGroups")));
     }
 
     @Test
@@ -62,7 +81,9 @@ class TemplateIamTest {
         for (Grant grant : grants()) {
             if (grant.actions().contains("secretsmanager:GetSecretValue")) {
                 assertThat(grant.actions()).containsExactly("secretsmanager:GetSecretValue");
-                assertThat(grant.resource()).as(grant.sid()).matches(".*:secret:\\$\\{(SecretNamePrefix}\\*|CentralDbSecretId}-\\?{6})$");
+                assertThat(grant.resource())
+                        .as(grant.sid())
+                        .matches(".*:secret:\\$\\{(SecretNamePrefix}\\*|CentralDbSecretId}-\\?{6})$");
             }
         }
         assertThat(Files.readString(NodeTools.REPO.resolve("template.yaml")))

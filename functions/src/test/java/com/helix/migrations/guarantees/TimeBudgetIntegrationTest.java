@@ -1,15 +1,13 @@
 package com.helix.migrations.guarantees;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.exceptions.OutOfTimeException;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,9 +15,10 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Needs: the embedded PostgreSQL and the Secrets Manager fake. The MigrateDatabase handler near its
@@ -31,7 +30,9 @@ class TimeBudgetIntegrationTest {
     @BeforeAll
     static void fleet() {
         fleet = TestFleet.empty("time_");
-        fleet.builder.tenant("late-uk", "Late Ltd", "uk", "active", true).tenant("tight-eu", "Tight GmbH", "eu", "active", true);
+        fleet.builder
+                .tenant("late-uk", "Late Ltd", "uk", "active", true)
+                .tenant("tight-eu", "Tight GmbH", "eu", "active", true);
         fleet.serveSecrets();
     }
 
@@ -42,12 +43,15 @@ class TimeBudgetIntegrationTest {
 
     /** A Lambda context that knows only how much time is left. */
     static Context remaining(long millis) {
-        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+        return (Context) Proxy.newProxyInstance(
+                Context.class.getClassLoader(),
+                new Class<?>[] {Context.class},
                 (proxy, method, args) -> method.getName().equals("getRemainingTimeInMillis") ? (int) millis : null);
     }
 
     static void invoke(MigrateDatabaseFunction function, String event, Context context) throws IOException {
-        function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), context);
+        function.handleRequest(
+                new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), context);
     }
 
     @Test
@@ -72,8 +76,11 @@ class TimeBudgetIntegrationTest {
         // migration's 60 s sleep would have outlived the invocation.
         assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"tight-eu\"}", remaining(32_000)))
                 .isExactlyInstanceOf(MigrationFailedException.class)
-                .hasMessage("Flyway migration failed: V1__long_backfill.sql: ERROR: canceling statement due to statement timeout");
+                .hasMessage(
+                        "Flyway migration failed: V1__long_backfill.sql: ERROR: canceling statement due to statement timeout");
 
-        assertThat(fleet.exists(fleet.builder.tenantDatabase("tight-eu"), "t")).as("rolled back").isFalse();
+        assertThat(fleet.exists(fleet.builder.tenantDatabase("tight-eu"), "t"))
+                .as("rolled back")
+                .isFalse();
     }
 }

@@ -1,20 +1,20 @@
 package com.helix.migrations.handler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.schema.MigrationSources;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** CheckMigrations with its sample event: every packaged tier read and checked, no database reached. */
 class CheckMigrationsFunctionTest {
@@ -24,14 +24,17 @@ class CheckMigrationsFunctionTest {
     void theSampleEvent_checksEveryPackagedTier() throws IOException {
         JsonNode out = invoke(Files.readAllBytes(Path.of("..", "events", "check-migrations.json")));
 
-        assertThat(out.get("sets")).extracting(set -> set.get("folder").asText() + "@" + set.get("latest").asText())
+        assertThat(out.get("sets"))
+                .extracting(set ->
+                        set.get("folder").asText() + "@" + set.get("latest").asText())
                 .containsExactly("central@2", "tenant@5", "product/kira@4", "product/ledger@3");
-        assertThat(out.get("sets")).allSatisfy(set -> assertThat(set.get("refused")).isEmpty());
+        assertThat(out.get("sets"))
+                .allSatisfy(set -> assertThat(set.get("refused")).isEmpty());
     }
 
     @Test
     void anEventWithFields_isRefused() {
-        assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\"}".getBytes()))
+        assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\"}".getBytes(StandardCharsets.UTF_8)))
                 .isExactlyInstanceOf(InvalidRequestException.class)
                 .hasMessageStartingWith("Invalid request: unknown field 'tier'");
     }

@@ -1,7 +1,10 @@
 package com.helix.migrations.handler;
 
-import com.helix.migrations.core.Platform;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.DatabaseAuthenticationException;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.TenantNotFoundException;
@@ -10,10 +13,6 @@ import com.helix.migrations.support.EmbeddedServer;
 import com.helix.migrations.support.OutputCapture;
 import com.helix.migrations.support.SecretsManagerFake;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,9 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Needs: the embedded PostgreSQL and the Secrets Manager fake.
@@ -59,11 +58,20 @@ class MigrateDatabaseFunctionIntegrationTest {
             outputs.put(event.getFileName().toString(), invoke(function, Files.readAllBytes(event)));
         }
 
-        assertThat(outputs).containsOnlyKeys("migrate-database-central.json", "migrate-database-product.json",
-                "migrate-database-status.json", "migrate-database-target-version.json", "migrate-database-tenant.json",
-                "migrate-database-validate.json", "migrate-database-repair.json");
-        assertThat(outputs.get("migrate-database-repair.json").get("status").asText()).as("nothing to repair").isEqualTo("up_to_date");
-        assertThat(outputs.get("migrate-database-central.json").get("status").asText()).isEqualTo("up_to_date");
+        assertThat(outputs)
+                .containsOnlyKeys(
+                        "migrate-database-central.json",
+                        "migrate-database-product.json",
+                        "migrate-database-status.json",
+                        "migrate-database-target-version.json",
+                        "migrate-database-tenant.json",
+                        "migrate-database-validate.json",
+                        "migrate-database-repair.json");
+        assertThat(outputs.get("migrate-database-repair.json").get("status").asText())
+                .as("nothing to repair")
+                .isEqualTo("up_to_date");
+        assertThat(outputs.get("migrate-database-central.json").get("status").asText())
+                .isEqualTo("up_to_date");
         JsonNode tenant = outputs.get("migrate-database-tenant.json");
         assertThat(tenant.get("tier").asText()).isEqualTo("tenant");
         assertThat(tenant.get("id").asText()).isEqualTo("acme-uk");
@@ -73,12 +81,18 @@ class MigrateDatabaseFunctionIntegrationTest {
         assertThat(tenant.get("toVersion").asText()).isEqualTo("5");
         assertThat(tenant.get("durationMs").isNumber()).isTrue();
         assertThat(tenant.has("error")).isFalse();
-        assertThat(outputs.get("migrate-database-product.json").get("toVersion").asText()).isEqualTo("4");
+        assertThat(outputs.get("migrate-database-product.json").get("toVersion").asText())
+                .isEqualTo("4");
         // Files run in name order: status looks at acme-uk before the tenant event migrates it.
-        assertThat(outputs.get("migrate-database-status.json").get("status").asText()).isEqualTo("pending");
+        assertThat(outputs.get("migrate-database-status.json").get("status").asText())
+                .isEqualTo("pending");
         assertThat(outputs.get("migrate-database-status.json").get("pending")).hasSize(5);
-        assertThat(outputs.get("migrate-database-target-version.json").get("toVersion").asText()).isEqualTo("3");
-        assertThat(outputs.get("migrate-database-validate.json").get("status").asText()).isEqualTo("pending");
+        assertThat(outputs.get("migrate-database-target-version.json")
+                        .get("toVersion")
+                        .asText())
+                .isEqualTo("3");
+        assertThat(outputs.get("migrate-database-validate.json").get("status").asText())
+                .isEqualTo("pending");
     }
 
     @Test
@@ -86,10 +100,12 @@ class MigrateDatabaseFunctionIntegrationTest {
         fleet.serveSecrets();
         MigrateDatabaseFunction function = new MigrateDatabaseFunction(fleet.platform());
 
-        assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"nobody\"}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() ->
+                        invoke(function, "{\"tier\":\"tenant\",\"id\":\"nobody\"}".getBytes(StandardCharsets.UTF_8)))
                 .isExactlyInstanceOf(TenantNotFoundException.class)
                 .hasMessage("Tenant not found: nobody");
-        assertThat(TenantNotFoundException.class.getName()).isEqualTo("com.helix.migrations.exceptions.TenantNotFoundException");
+        assertThat(TenantNotFoundException.class.getName())
+                .isEqualTo("com.helix.migrations.exceptions.TenantNotFoundException");
     }
 
     @Test
@@ -99,15 +115,26 @@ class MigrateDatabaseFunctionIntegrationTest {
         cases.put("not json", "Invalid request: event is not valid JSON");
         cases.put("[1,2]", "Invalid request: event must be a JSON object, not array");
         cases.put("{}", "Invalid request: tier is required (central, tenant or product)");
-        cases.put("{\"tier\":\"galaxy\",\"id\":\"a\"}", "Invalid request: tier must be one of central, tenant, product, not 'galaxy'");
+        cases.put(
+                "{\"tier\":\"galaxy\",\"id\":\"a\"}",
+                "Invalid request: tier must be one of central, tenant, product, not 'galaxy'");
         cases.put("{\"tier\":\"tenant\",\"id\":42}", "Invalid request: id must be a string, not number");
-        cases.put("{\"tier\":\"tenant\",\"id\":\"a\",\"action\":\"drop\"}", "Invalid request: action must be one of migrate, status, validate, repair, not 'drop'");
-        cases.put("{\"tier\":\"tenant\",\"tenantId\":\"a\"}", "Invalid request: unknown field 'tenantId' (expected action, id, targetVersion, tier)");
-        cases.put("{\"tier\":\"tenant\",\"id\":\"../../etc/passwd\"}", "Invalid request: id must match [A-Za-z0-9][A-Za-z0-9_.:-]{0,127}, not '../../etc/passwd'");
-        cases.forEach((event, message) -> assertThatThrownBy(() -> invoke(function, event.getBytes(StandardCharsets.UTF_8)))
+        cases.put(
+                "{\"tier\":\"tenant\",\"id\":\"a\",\"action\":\"drop\"}",
+                "Invalid request: action must be one of migrate, status, validate, repair, not 'drop'");
+        cases.put(
+                "{\"tier\":\"tenant\",\"tenantId\":\"a\"}",
+                "Invalid request: unknown field 'tenantId' (expected action, id, targetVersion, tier)");
+        cases.put(
+                "{\"tier\":\"tenant\",\"id\":\"../../etc/passwd\"}",
+                "Invalid request: id must match [A-Za-z0-9][A-Za-z0-9_.:-]{0,127}, not '../../etc/passwd'");
+        cases.forEach((event, message) -> assertThatThrownBy(
+                        () -> invoke(function, event.getBytes(StandardCharsets.UTF_8)))
                 .as(event)
                 .isExactlyInstanceOf(InvalidRequestException.class)
-                .message().startsWith(message).doesNotContain("\n"));
+                .message()
+                .startsWith(message)
+                .doesNotContain("\n"));
     }
 
     @Test
@@ -121,16 +148,22 @@ class MigrateDatabaseFunctionIntegrationTest {
                 seen.add(invoke(function, Files.readAllBytes(event)).toString());
             }
             // A refused password: the error names the database and user, not the password tried.
-            Map<String, Object> wrong = new LinkedHashMap<>(fleet.builder.secrets().get("helix/eu/tenant/globex-eu"));
+            Map<String, Object> wrong =
+                    new LinkedHashMap<>(fleet.builder.secrets().get("helix/eu/tenant/globex-eu"));
             wrong.put("password", password + "-rotated");
-            SecretsManagerFake.put("helix/eu/tenant/globex-eu", Json.MAPPER.valueToTree(wrong).toString());
+            SecretsManagerFake.put(
+                    "helix/eu/tenant/globex-eu", Json.MAPPER.valueToTree(wrong).toString());
             Platform fresh = fleet.platform();
-            Throwable refused = catchThrowable(() -> invoke(new MigrateDatabaseFunction(fresh), "{\"tier\":\"tenant\",\"id\":\"globex-eu\"}".getBytes(StandardCharsets.UTF_8)));
+            Throwable refused = catchThrowable(() -> invoke(
+                    new MigrateDatabaseFunction(fresh),
+                    "{\"tier\":\"tenant\",\"id\":\"globex-eu\"}".getBytes(StandardCharsets.UTF_8)));
             assertThat(refused).isInstanceOf(DatabaseAuthenticationException.class);
             seen.add(stackTrace(refused));
             // A secret that is not JSON: the parser's message (which would quote it) is not passed on.
-            SecretsManagerFake.put("helix/uk/product/acme-uk-ledger", "{\"username\":\"helix_app\",\"password\":\"" + password + "\"");
-            seen.add(stackTrace(catchThrowable(() -> invoke(new MigrateDatabaseFunction(fleet.platform()),
+            SecretsManagerFake.put(
+                    "helix/uk/product/acme-uk-ledger", "{\"username\":\"helix_app\",\"password\":\"" + password + "\"");
+            seen.add(stackTrace(catchThrowable(() -> invoke(
+                    new MigrateDatabaseFunction(fleet.platform()),
                     "{\"tier\":\"product\",\"id\":\"acme-uk-ledger\"}".getBytes(StandardCharsets.UTF_8)))));
             seen.add(capture.text());
         }
@@ -149,7 +182,9 @@ class MigrateDatabaseFunctionIntegrationTest {
 
     static List<Path> sampleEvents() throws IOException {
         try (Stream<Path> files = Files.list(EVENTS)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("migrate-database-")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().startsWith("migrate-database-"))
+                    .sorted()
+                    .toList();
         }
     }
 

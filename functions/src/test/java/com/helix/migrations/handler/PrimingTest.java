@@ -1,15 +1,14 @@
 package com.helix.migrations.handler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.TargetPages;
 import com.helix.migrations.schema.MigrationSet;
-import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.support.SecretsManagerFake;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Needs: the Secrets Manager fake, to prove priming never calls it. */
 class PrimingTest {
@@ -25,8 +24,11 @@ class PrimingTest {
         platform.migrator().prime();
         TargetPages.of(platform).prime();
 
-        assertThat(platform.sources().prime()).extracting(MigrationSet::folder)
+        assertThat(platform.sources().prime())
+                .extracting(MigrationSet::folder)
                 .containsExactly("central", "tenant", "product/kira", "product/ledger");
-        assertThat(SecretsManagerFake.fetches()).as("no secret read before the snapshot").isEmpty();
+        assertThat(SecretsManagerFake.fetches())
+                .as("no secret read before the snapshot")
+                .isEmpty();
     }
 }

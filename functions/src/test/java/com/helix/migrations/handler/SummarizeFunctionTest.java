@@ -1,21 +1,20 @@
 package com.helix.migrations.handler;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.json.Json;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class SummarizeFunctionTest {
     private final SummarizeFunction function = new SummarizeFunction();
@@ -34,13 +33,15 @@ class SummarizeFunctionTest {
         assertThat(summary.get("success")).extracting(JsonNode::asText).containsExactly("acme-uk", "globex-eu");
         assertThat(summary.get("failed")).hasSize(1);
         assertThat(summary.get("failed").get(0).get("error").asText())
-                .isEqualTo("Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists");
+                .isEqualTo(
+                        "Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists");
         assertThat(summary.get("failed").get(0).get("errorType").asText()).isEqualTo("MigrationFailedException");
         assertThat(summary.get("migrated").asInt()).isEqualTo(1);
         assertThat(summary.get("upToDate").asInt()).isEqualTo(1);
         assertThat(summary.get("message").asText()).isEqualTo("Migration complete: 2 succeeded, 1 failed");
         assertThat(progress.get("stop").asBoolean()).isFalse();
-        assertThat(progress.get("cause").asText()).startsWith("1 of 3 databases failed: tenant broken-uk (Broken Ltd): Flyway migration failed");
+        assertThat(progress.get("cause").asText())
+                .startsWith("1 of 3 databases failed: tenant broken-uk (Broken Ltd): Flyway migration failed");
     }
 
     @Test
@@ -52,11 +53,18 @@ class SummarizeFunctionTest {
             ArrayNode results = event.putArray("results");
             for (int i = 0; i < 100; i++) {
                 int n = page * 100 + i;
-                ObjectNode r = results.addObject().put("tier", "tenant").put("id", "t" + n).put("name", "Tenant " + n);
+                ObjectNode r = results.addObject()
+                        .put("tier", "tenant")
+                        .put("id", "t" + n)
+                        .put("name", "Tenant " + n);
                 if (n % 10 == 0) {
                     // The local interpreter's cause format: "Type: message".
-                    r.put("status", "failed").put("errorType", "com.helix.migrations.exceptions.DatabaseUnavailableException")
-                            .put("cause", "com.helix.migrations.exceptions.DatabaseUnavailableException: Database unavailable: tenant_t" + n + "_shared (Connection refused)");
+                    r.put("status", "failed")
+                            .put("errorType", "com.helix.migrations.exceptions.DatabaseUnavailableException")
+                            .put(
+                                    "cause",
+                                    "com.helix.migrations.exceptions.DatabaseUnavailableException: Database unavailable: tenant_t"
+                                            + n + "_shared (Connection refused)");
                 } else {
                     r.put("status", "migrated");
                 }
@@ -71,15 +79,19 @@ class SummarizeFunctionTest {
         assertThat(summary.get("failedCount").asInt()).isEqualTo(100);
         assertThat(summary.get("success")).hasSize(SummarizeFunction.SUCCESS_CAP);
         assertThat(summary.get("failed")).hasSize(SummarizeFunction.FAILED_CAP);
-        assertThat(summary.get("failed").get(0).get("error").asText()).isEqualTo("Database unavailable: tenant_t0_shared (Connection refused)");
+        assertThat(summary.get("failed").get(0).get("error").asText())
+                .isEqualTo("Database unavailable: tenant_t0_shared (Connection refused)");
         assertThat(summary.toString().length()).isLessThan(16 * 1024);
     }
 
     @Test
     void malformedResults_areRefused() {
         assertThatThrownBy(() -> invoke("{\"results\": {}}"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: results must be an array of objects, not object");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage("Invalid request: results must be an array of objects, not object");
         assertThatThrownBy(() -> invoke("{\"results\": [{\"id\": \"a\", \"status\": \"great\"}]}"))
-                .isInstanceOf(InvalidRequestException.class).hasMessage("Invalid request: status must be one of migrated, up_to_date, pending, blocked, repaired, failed, not 'great'");
+                .isInstanceOf(InvalidRequestException.class)
+                .hasMessage(
+                        "Invalid request: status must be one of migrated, up_to_date, pending, blocked, repaired, failed, not 'great'");
     }
 }

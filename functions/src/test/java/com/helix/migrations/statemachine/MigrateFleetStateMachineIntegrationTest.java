@@ -1,24 +1,20 @@
 package com.helix.migrations.statemachine;
 
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.Platform;
 import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.MigrationFailedException;
-import com.helix.migrations.handler.ListTargetsFunction;
-import com.helix.migrations.handler.MigrateDatabaseFunction;
-import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
-import com.helix.migrations.target.Tier;
 import com.helix.migrations.support.LambdaApiServer;
 import com.helix.migrations.support.NodeTools;
+import com.helix.migrations.support.PackagedMigrations;
 import com.helix.migrations.support.StateMachineRun;
 import com.helix.migrations.support.TestFleet;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import com.helix.migrations.target.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Needs: Node 22 and aws-local-stepfunctions (src/test/node, installed by the build), the embedded
@@ -56,12 +52,14 @@ class MigrateFleetStateMachineIntegrationTest {
         return new LambdaApiServer(StateMachineRun.functions(platform));
     }
 
-    private static NodeTools.Result run(LambdaApiServer lambda, Map<String, String> substitutions, String input) throws IOException {
+    private static NodeTools.Result run(LambdaApiServer lambda, Map<String, String> substitutions, String input)
+            throws IOException {
         return StateMachineRun.run(lambda, substitutions, Json.MAPPER.readTree(input), Map.of(), Duration.ofMinutes(3));
     }
 
     @Test
-    void fleet_failsNamingExactlyTheBrokenDatabase_andMigratesEveryOtherActiveOne(@TempDir Path scratch) throws IOException {
+    void fleet_failsNamingExactlyTheBrokenDatabase_andMigratesEveryOtherActiveOne(@TempDir Path scratch)
+            throws IOException {
         TestFleet fleet = fleet("sfn_");
         try (LambdaApiServer lambda = lambda(fleet.platform())) {
             Platform setup = fleet.platform();
@@ -69,34 +67,56 @@ class MigrateFleetStateMachineIntegrationTest {
             fleet.builder.execute(fleet.builder.tenantDatabase("broken-uk"), "create table audit_events (id int)");
             // The first call for globex-eu finds its database restarting: retried, then fine.
             Map<String, Integer> seen = new ConcurrentHashMap<>();
-            lambda.intercept(call -> call.startsWith("helix-migrate-database") && call.contains("\"globex-eu\"")
-                    && seen.merge("globex-eu", 1, Integer::sum) == 1
-                    ? new DatabaseUnavailableException("tenant_globex_eu_shared (the database system is starting up)") : null);
+            lambda.intercept(call -> call.startsWith("helix-migrate-database")
+                            && call.contains("\"globex-eu\"")
+                            && seen.merge("globex-eu", 1, Integer::sum) == 1
+                    ? new DatabaseUnavailableException("tenant_globex_eu_shared (the database system is starting up)")
+                    : null);
 
             Path payloads = scratch.resolve("payloads.jsonl");
-            NodeTools.Result result = StateMachineRun.run(lambda, StateMachineRun.substitutions(5, 10, 3),
-                    Json.MAPPER.readTree("{\"maxConcurrency\": 2}"), Map.of("payloadsFile", payloads.toString()), Duration.ofMinutes(3));
+            NodeTools.Result result = StateMachineRun.run(
+                    lambda,
+                    StateMachineRun.substitutions(5, 10, 3),
+                    Json.MAPPER.readTree("{\"maxConcurrency\": 2}"),
+                    Map.of("payloadsFile", payloads.toString()),
+                    Duration.ofMinutes(3));
 
             JsonNode out = result.json();
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("MigrationsFailed");
             assertThat(out.get("cause").asText())
-                    .startsWith("1 of 10 databases failed: tenant broken-uk (Broken Ltd): Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists")
+                    .startsWith(
+                            "1 of 10 databases failed: tenant broken-uk (Broken Ltd): Flyway migration failed: V2__audit_events.sql: ERROR: relation \"audit_events\" already exists")
                     .doesNotContain("; ");
             for (String tenant : List.of("acme-uk", "globex-eu", "umbrella-eu", "wayne-uk")) {
-                assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant))).as(tenant).endsWith("5");
+                assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase(tenant)))
+                        .as(tenant)
+                        .endsWith("5");
             }
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).endsWith("4");
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("umbrella-eu", "ledger"))).endsWith("3");
-            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("broken-uk"))).containsExactly("1");
-            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("initech-uk"))).as("suspended").isEmpty();
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("initech-uk", "kira"))).as("tenant suspended").isEmpty();
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira")))
+                    .endsWith("4");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("umbrella-eu", "ledger")))
+                    .endsWith("3");
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("broken-uk")))
+                    .containsExactly("1");
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("initech-uk")))
+                    .as("suspended")
+                    .isEmpty();
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("initech-uk", "kira")))
+                    .as("tenant suspended")
+                    .isEmpty();
             assertThat(lambda.peakConcurrency("helix-migrate-database")).isEqualTo(2);
-            assertThat(lambda.calls().stream().filter(c -> c.startsWith("helix-migrate-database") && c.contains("\"globex-eu\"")).count()).as("retried once").isEqualTo(2);
+            assertThat(lambda.calls().stream()
+                            .filter(c -> c.startsWith("helix-migrate-database") && c.contains("\"globex-eu\""))
+                            .count())
+                    .as("retried once")
+                    .isEqualTo(2);
             assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2");
             // Every state's input and output, every Lambda payload and the execution's result: no password.
             String everything = Files.readString(payloads) + String.join("\n", lambda.calls()) + out + result.stderr();
-            assertThat(everything).contains("broken-uk").doesNotContain(com.helix.migrations.support.EmbeddedServer.APP_PASSWORD);
+            assertThat(everything)
+                    .contains("broken-uk")
+                    .doesNotContain(com.helix.migrations.support.EmbeddedServer.APP_PASSWORD);
         } finally {
             fleet.close();
         }
@@ -106,17 +126,26 @@ class MigrateFleetStateMachineIntegrationTest {
     void productTypeFilter_migratesOnlyThatTypesProducts_andSucceeds() throws IOException {
         TestFleet fleet = fleet("sfnp_");
         try (LambdaApiServer lambda = lambda(fleet.platform())) {
-            NodeTools.Result result = run(lambda, StateMachineRun.substitutions(5, 10, 100),
+            NodeTools.Result result = run(
+                    lambda,
+                    StateMachineRun.substitutions(5, 10, 100),
                     "{\"productType\": \"ledger\", \"tenantIds\": [\"acme-uk\", \"umbrella-eu\", \"wayne-uk\"]}");
 
             JsonNode out = result.json();
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("SUCCEEDED");
-            assertThat(out.get("output").get("message").asText()).isEqualTo("Migration complete: 5 succeeded, 0 failed");
-            assertThat(out.get("output").get("success")).extracting(JsonNode::asText)
-                    .containsExactlyInAnyOrder("acme-uk", "umbrella-eu", "wayne-uk", "acme-uk-ledger", "umbrella-eu-ledger");
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "ledger"))).endsWith("3");
-            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira"))).isEmpty();
-            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("globex-eu"))).as("not in tenantIds").isEmpty();
+            assertThat(out.get("output").get("message").asText())
+                    .isEqualTo("Migration complete: 5 succeeded, 0 failed");
+            assertThat(out.get("output").get("success"))
+                    .extracting(JsonNode::asText)
+                    .containsExactlyInAnyOrder(
+                            "acme-uk", "umbrella-eu", "wayne-uk", "acme-uk-ledger", "umbrella-eu-ledger");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "ledger")))
+                    .endsWith("3");
+            assertThat(fleet.appliedVersions(fleet.builder.productDatabase("acme-uk", "kira")))
+                    .isEmpty();
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("globex-eu")))
+                    .as("not in tenantIds")
+                    .isEmpty();
         } finally {
             fleet.close();
         }
@@ -127,15 +156,21 @@ class MigrateFleetStateMachineIntegrationTest {
         TestFleet fleet = fleet("sfnc_");
         try (LambdaApiServer lambda = lambda(fleet.platform())) {
             lambda.intercept(call -> call.contains("\"tier\":\"central\"")
-                    ? new MigrationFailedException("V3__add_regions.sql: ERROR: permission denied for table tenants") : null);
+                    ? new MigrationFailedException("V3__add_regions.sql: ERROR: permission denied for table tenants")
+                    : null);
 
-            JsonNode out = run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
+            JsonNode out =
+                    run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
 
             assertThat(out.get("status").asText()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("CentralMigrationFailed");
-            assertThat(out.get("cause").asText()).contains("Flyway migration failed: V3__add_regions.sql: ERROR: permission denied for table tenants");
-            assertThat(lambda.calls()).containsExactly("helix-check-migrations {}", "helix-migrate-database {\"tier\":\"central\"}");
-            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk"))).isEmpty();
+            assertThat(out.get("cause").asText())
+                    .contains(
+                            "Flyway migration failed: V3__add_regions.sql: ERROR: permission denied for table tenants");
+            assertThat(lambda.calls())
+                    .containsExactly("helix-check-migrations {}", "helix-migrate-database {\"tier\":\"central\"}");
+            assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk")))
+                    .isEmpty();
         } finally {
             fleet.close();
         }
@@ -144,21 +179,24 @@ class MigrateFleetStateMachineIntegrationTest {
     @Test
     void maxFailures_stopsStartingNewDatabases(@TempDir Path migrations) throws IOException {
         TestFleet fleet = fleet("sfnm_");
-        Files.createDirectories(migrations.resolve("central"));
+        PackagedMigrations.copy(migrations, "central");
         Files.createDirectories(migrations.resolve("tenant"));
-        for (Path f : Files.list(NodeTools.REPO.resolve("migrations/central")).toList()) {
-            Files.copy(f, migrations.resolve("central").resolve(f.getFileName()));
-        }
         Files.writeString(migrations.resolve("tenant/V1__broken.sql"), "select 1/0;");
         try (LambdaApiServer lambda = lambda(fleet.platform(migrations))) {
-            JsonNode out = run(lambda, StateMachineRun.substitutions(1, 2, 2), "{}").json();
+            JsonNode out =
+                    run(lambda, StateMachineRun.substitutions(1, 2, 2), "{}").json();
 
             assertThat(out.get("status").asText()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("MigrationsFailed");
-            assertThat(out.get("cause").asText()).startsWith("2 of 2 databases failed")
+            assertThat(out.get("cause").asText())
+                    .startsWith("2 of 2 databases failed")
                     .endsWith("[failure limit of 2 reached: no further databases were started]");
-            long migrations1 = lambda.calls().stream().filter(c -> c.startsWith("helix-migrate-database") && !c.contains("central")).count();
-            assertThat(migrations1).as("five active tenants and five products, but the run stopped after the first page").isEqualTo(2);
+            long migrations1 = lambda.calls().stream()
+                    .filter(c -> c.startsWith("helix-migrate-database") && !c.contains("central"))
+                    .count();
+            assertThat(migrations1)
+                    .as("five active tenants and five products, but the run stopped after the first page")
+                    .isEqualTo(2);
         } finally {
             fleet.close();
         }
@@ -167,19 +205,18 @@ class MigrateFleetStateMachineIntegrationTest {
     @Test
     void aMistakeInTheMigrationSet_stopsTheRunBeforeCentral_namingTheFile(@TempDir Path migrations) throws IOException {
         TestFleet fleet = fleet("sfni_");
-        for (String tier : List.of("central", "tenant")) {
-            Files.createDirectories(migrations.resolve(tier));
-            for (Path f : Files.list(NodeTools.REPO.resolve("migrations/" + tier)).toList()) {
-                Files.copy(f, migrations.resolve(tier).resolve(f.getFileName()));
-            }
-        }
-        Files.writeString(migrations.resolve("tenant/V6_accounts_email.sql"), "alter table users add column email2 text;");
+        PackagedMigrations.copy(migrations, "central", "tenant");
+        Files.writeString(
+                migrations.resolve("tenant/V6_accounts_email.sql"), "alter table users add column email2 text;");
         try (LambdaApiServer lambda = lambda(fleet.platform(migrations))) {
-            JsonNode out = run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
+            JsonNode out =
+                    run(lambda, StateMachineRun.substitutions(5, 10, 100), "{}").json();
 
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
             assertThat(out.get("error").asText()).isEqualTo("InvalidMigrationSet");
-            assertThat(out.get("cause").asText()).contains("Invalid configuration: tenant/V6_accounts_email.sql: Invalid versioned migration name format");
+            assertThat(out.get("cause").asText())
+                    .contains(
+                            "Invalid configuration: tenant/V6_accounts_email.sql: Invalid versioned migration name format");
             assertThat(lambda.calls()).containsExactly("helix-check-migrations {}");
             assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2");
         } finally {

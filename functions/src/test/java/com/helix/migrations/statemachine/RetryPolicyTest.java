@@ -1,12 +1,12 @@
 package com.helix.migrations.statemachine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.support.NodeTools;
 import com.helix.migrations.support.StateMachineRun;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -19,8 +19,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * One retry policy: {@link ErrorCode} says how each failure is retried; every {@code Retry} list of
@@ -47,7 +46,9 @@ class RetryPolicyTest {
                     }
                 });
                 if (ours.equals(once)) {
-                    assertThat(retrier.get("MaxAttempts").asInt()).as(name + ": once").isEqualTo(1);
+                    assertThat(retrier.get("MaxAttempts").asInt())
+                            .as(name + ": once")
+                            .isEqualTo(1);
                 }
                 if (!ours.isEmpty()) {
                     retried.add(ours);
@@ -57,8 +58,10 @@ class RetryPolicyTest {
         }
         for (Map.Entry<String, JsonNode> task : tasks.entrySet()) {
             for (JsonNode retrier : task.getValue().path("Retry")) {
-                retrier.get("ErrorEquals").forEach(error -> assertThat(error.asText()).as(task.getKey() + " retries only what can succeed later")
-                        .isNotIn("States.ALL", "States.TaskFailed"));
+                retrier.get("ErrorEquals")
+                        .forEach(error -> assertThat(error.asText())
+                                .as(task.getKey() + " retries only what can succeed later")
+                                .isNotIn("States.ALL", "States.TaskFailed"));
             }
         }
     }
@@ -74,19 +77,24 @@ class RetryPolicyTest {
         Map<String, String> policy = new TreeMap<>();
         for (ErrorCode code : ErrorCode.values()) {
             if (code.exception() != null) {
-                policy.put(code.exception().getSimpleName(), code.name() + " " + switch (code.retry()) {
-                    case NEVER -> "no";
-                    case ONCE -> "once";
-                    case WITH_BACKOFF -> "with backoff";
-                });
+                policy.put(
+                        code.exception().getSimpleName(),
+                        code.name() + " "
+                                + switch (code.retry()) {
+                                    case NEVER -> "no";
+                                    case ONCE -> "once";
+                                    case WITH_BACKOFF -> "with backoff";
+                                });
             }
         }
         assertThat(documented).isEqualTo(policy);
     }
 
     private static Set<String> exceptions(ErrorCode.Retry retry) {
-        return Arrays.stream(ErrorCode.values()).filter(code -> code.retry() == retry && code.exception() != null)
-                .map(code -> code.exception().getName()).collect(Collectors.toCollection(TreeSet::new));
+        return Arrays.stream(ErrorCode.values())
+                .filter(code -> code.retry() == retry && code.exception() != null)
+                .map(code -> code.exception().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static void collectTasks(JsonNode states, Map<String, JsonNode> tasks) {

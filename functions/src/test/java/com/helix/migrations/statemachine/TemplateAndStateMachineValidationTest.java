@@ -1,10 +1,10 @@
 package com.helix.migrations.statemachine;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.support.NodeTools;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Needs: Node 22, asl-validator and AWS's cloudformation-validate (src/test/node). The ASL and the SAM
@@ -27,10 +26,14 @@ class TemplateAndStateMachineValidationTest {
 
     @Test
     void aslValidatorAndCloudFormationValidate_acceptTheDefinitionAndTheTemplate() {
-        NodeTools.Result result = NodeTools.run(Map.of(), Duration.ofMinutes(2), "validate.mjs", TEMPLATE.toString(), ASL.toString());
+        NodeTools.Result result =
+                NodeTools.run(Map.of(), Duration.ofMinutes(2), "validate.mjs", TEMPLATE.toString(), ASL.toString());
 
         JsonNode report = result.json();
-        assertThat(report.get("asl")).allSatisfy(asl -> assertThat(asl.get("valid").asBoolean()).as(asl.toString()).isTrue());
+        assertThat(report.get("asl"))
+                .allSatisfy(asl -> assertThat(asl.get("valid").asBoolean())
+                        .as(asl.toString())
+                        .isTrue());
         assertThat(report.get("template").get("diagnostics"))
                 .noneSatisfy(d -> assertThat(d.get("severity").asText()).isIn("ERROR", "FATAL"));
         assertThat(result.exit()).as(report.toString()).isZero();
@@ -44,7 +47,8 @@ class TemplateAndStateMachineValidationTest {
             placeholders.add(m.group(1));
         }
         String template = Files.readString(TEMPLATE);
-        Matcher block = Pattern.compile("(?m)^( +)DefinitionSubstitutions:\\n((?:\\1 +.*\\n)+)").matcher(template);
+        Matcher block = Pattern.compile("(?m)^( +)DefinitionSubstitutions:\\n((?:\\1 +.*\\n)+)")
+                .matcher(template);
         assertThat(block.find()).as("DefinitionSubstitutions in template.yaml").isTrue();
         Set<String> substitutions = new TreeSet<>();
         Matcher key = Pattern.compile("(?m)^ +([A-Za-z0-9_]+):").matcher(block.group(2));
@@ -63,11 +67,12 @@ class TemplateAndStateMachineValidationTest {
             handlers.add(m.group(1));
         }
 
-        assertThat(handlers).containsExactly(
-                "com.helix.migrations.handler.CheckMigrationsFunction",
-                "com.helix.migrations.handler.ListTargetsFunction",
-                "com.helix.migrations.handler.MigrateDatabaseFunction",
-                "com.helix.migrations.handler.SummarizeFunction");
+        assertThat(handlers)
+                .containsExactly(
+                        "com.helix.migrations.handler.CheckMigrationsFunction",
+                        "com.helix.migrations.handler.ListTargetsFunction",
+                        "com.helix.migrations.handler.MigrateDatabaseFunction",
+                        "com.helix.migrations.handler.SummarizeFunction");
         for (String handler : handlers) {
             Class<?> type = Class.forName(handler);
             assertThat(RequestStreamHandler.class).isAssignableFrom(type);

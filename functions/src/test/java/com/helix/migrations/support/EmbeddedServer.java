@@ -10,12 +10,12 @@ import com.helix.migrations.demo.EmbeddedDemoServer;
 public final class EmbeddedServer {
     /** Distinctive, so that a test can search every output for it. */
     public static final String APP_PASSWORD = "pw-Zq8!kV3#tenant-SECRET-7731";
+
     public static final String APP_USER = "helix_app";
 
     private static DatabaseServer server;
 
-    private EmbeddedServer() {
-    }
+    private EmbeddedServer() {}
 
     public static synchronized DatabaseServer get() {
         if (server == null) {

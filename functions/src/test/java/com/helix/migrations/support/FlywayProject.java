@@ -13,10 +13,10 @@ import java.util.stream.Stream;
  * {@code BEGIN … COMMIT} script and repeatable views and functions. Tests copy it and change the copy.
  */
 public final class FlywayProject {
-    public static final Path SOURCE = Path.of("src", "test", "resources", "flyway-project").toAbsolutePath();
+    public static final Path SOURCE =
+            Path.of("src", "test", "resources", "flyway-project").toAbsolutePath();
 
-    private FlywayProject() {
-    }
+    private FlywayProject() {}
 
     /** The project's tenant tier in {@code dir/tenant}, with the packaged central migrations beside it. */
     public static Path copyTo(Path dir) {

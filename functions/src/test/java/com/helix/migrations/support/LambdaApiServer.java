@@ -4,11 +4,11 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.json.Json;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +37,7 @@ public final class LambdaApiServer implements AutoCloseable {
     public LambdaApiServer(Map<String, RequestStreamHandler> functions) {
         this.functions = Map.copyOf(functions);
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,11 +75,15 @@ public final class LambdaApiServer implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         String encoded = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
         String arn = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-        String name = arn.replaceFirst("^arn:aws:lambda:[^:]*:[^:]*:function:", "").split(":")[0];
+        String name =
+                arn.replaceFirst("^arn:aws:lambda:[^:]*:[^:]*:function:", "").replaceFirst(":.*", "");
         byte[] payload = exchange.getRequestBody().readAllBytes();
         RequestStreamHandler function = functions.get(name);
         if (function == null) {
-            respond(exchange, 404, Map.of("x-amzn-ErrorType", "ResourceNotFoundException"),
+            respond(
+                    exchange,
+                    404,
+                    Map.of("x-amzn-ErrorType", "ResourceNotFoundException"),
                     "{\"Type\":\"User\",\"message\":\"Function not found: " + name + "\"}");
             return;
         }
@@ -97,16 +101,19 @@ public final class LambdaApiServer implements AutoCloseable {
             function.handleRequest(new ByteArrayInputStream(payload), out, null);
             respond(exchange, 200, Map.of(), out.toString(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            String error = Json.MAPPER.createObjectNode()
+            String error = Json.MAPPER
+                    .createObjectNode()
                     .put("errorMessage", e.getMessage())
-                    .put("errorType", e.getClass().getName()).toString();
+                    .put("errorType", e.getClass().getName())
+                    .toString();
             respond(exchange, 200, Map.of("X-Amz-Function-Error", "Unhandled"), error);
         } finally {
             running.decrementAndGet();
         }
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body) throws IOException {
+    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));

@@ -2,7 +2,6 @@ package com.helix.migrations.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.json.Json;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,18 +21,21 @@ public final class NodeTools {
     public static final Path NODE = DIR.resolve("node_modules/node/bin/node");
     public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
 
-    private NodeTools() {
-    }
+    private NodeTools() {}
 
     /** Runs a script with Node 22 and returns its one JSON document, with the exit code. */
     public static Result run(Map<String, String> env, Duration timeout, String script, String... args) {
         if (!Files.isExecutable(NODE)) {
-            throw new IllegalStateException("Node 22 is not installed in " + DIR + ": run `npm ci` there (the Maven build does)");
+            throw new IllegalStateException(
+                    "Node 22 is not installed in " + DIR + ": run `npm ci` there (the Maven build does)");
         }
-        List<String> command = new ArrayList<>(List.of(NODE.toString(), DIR.resolve(script).toString()));
+        List<String> command =
+                new ArrayList<>(List.of(NODE.toString(), DIR.resolve(script).toString()));
         command.addAll(List.of(args));
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(DIR.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             builder.environment().putAll(env);
             Path stderr = Files.createTempFile("node-", ".err");
             builder.redirectError(stderr.toFile());
@@ -48,7 +50,8 @@ public final class NodeTools {
             Files.delete(stderr);
             String last = text.lines().reduce((a, b) -> b).orElse("");
             if (!last.startsWith("{")) {
-                throw new IllegalStateException(script + " printed no result (exit " + process.exitValue() + "):\n" + text + "\n" + errors);
+                throw new IllegalStateException(
+                        script + " printed no result (exit " + process.exitValue() + "):\n" + text + "\n" + errors);
             }
             return new Result(process.exitValue(), Json.MAPPER.readTree(last), errors);
         } catch (IOException e) {
@@ -59,6 +62,5 @@ public final class NodeTools {
         }
     }
 
-    public record Result(int exit, JsonNode json, String stderr) {
-    }
+    public record Result(int exit, JsonNode json, String stderr) {}
 }

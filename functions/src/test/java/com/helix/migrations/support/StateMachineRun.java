@@ -1,8 +1,8 @@
 package com.helix.migrations.support;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.TargetPages;
 import com.helix.migrations.handler.CheckMigrationsFunction;
@@ -10,7 +10,6 @@ import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,8 +23,7 @@ public final class StateMachineRun {
     public static final Path DEFINITION = NodeTools.REPO.resolve("statemachine/migrate-fleet.asl.json");
     public static final String ACCOUNT_ARN = "arn:aws:lambda:eu-west-2:123456789012:function:";
 
-    private StateMachineRun() {
-    }
+    private StateMachineRun() {}
 
     /** The real handler classes behind each function the state machine calls, by the names {@link #substitutions} gives them. */
     public static Map<String, RequestStreamHandler> functions(Platform platform) {
@@ -54,8 +52,12 @@ public final class StateMachineRun {
      *
      * @param extra more fields for the run file (localHandlers, scale)
      */
-    public static NodeTools.Result run(LambdaApiServer lambda, Map<String, String> substitutions, JsonNode input,
-                                       Map<String, Object> extra, Duration timeout) {
+    public static NodeTools.Result run(
+            LambdaApiServer lambda,
+            Map<String, String> substitutions,
+            JsonNode input,
+            Map<String, Object> extra,
+            Duration timeout) {
         ObjectNode run = Json.MAPPER.createObjectNode();
         run.put("definition", DEFINITION.toString());
         run.set("substitutions", Json.MAPPER.valueToTree(substitutions));
@@ -66,11 +68,15 @@ public final class StateMachineRun {
             Path file = Files.createTempFile("sfn-run-", ".json");
             Files.writeString(file, run.toString());
             try {
-                return NodeTools.run(Map.of(
-                        "AWS_ENDPOINT_URL_LAMBDA", lambda.endpoint(),
-                        "AWS_REGION", "eu-west-2",
-                        "AWS_ACCESS_KEY_ID", "AKIDTESTTEST",
-                        "AWS_SECRET_ACCESS_KEY", "test-secret-access-key"), timeout, "run-state-machine.mjs", file.toString());
+                return NodeTools.run(
+                        Map.of(
+                                "AWS_ENDPOINT_URL_LAMBDA", lambda.endpoint(),
+                                "AWS_REGION", "eu-west-2",
+                                "AWS_ACCESS_KEY_ID", "AKIDTESTTEST",
+                                "AWS_SECRET_ACCESS_KEY", "test-secret-access-key"),
+                        timeout,
+                        "run-state-machine.mjs",
+                        file.toString());
             } finally {
                 Files.delete(file);
             }

@@ -1,14 +1,13 @@
 package com.helix.migrations.support;
 
-import com.helix.migrations.core.Platform;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.demo.DatabaseServer;
 import com.helix.migrations.demo.FleetBuilder;
 import com.helix.migrations.target.Tier;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -66,8 +65,7 @@ public final class TestFleet implements AutoCloseable {
      * (eu) with a kira database. Returns the builder to add more.
      */
     public FleetBuilder core() {
-        return builder
-                .tenant("acme-uk", "Acme Corp", "uk", "active", true)
+        return builder.tenant("acme-uk", "Acme Corp", "uk", "active", true)
                 .product("acme-uk-kira", "acme-uk", "kira", "uk", "active", true)
                 .product("acme-uk-ledger", "acme-uk", "ledger", "uk", "active", true)
                 .tenant("globex-eu", "Globex GmbH", "eu", "active", true)
@@ -116,7 +114,12 @@ public final class TestFleet implements AutoCloseable {
 
     /** One request as the MigrateDatabase function runs it (with no deadline): the target found in the registry, then migrated. */
     public static MigrationOutcome run(Platform platform, MigrationRequest request) {
-        return platform.migrator().run(platform.registry().find(request.tier(), request.id()), request.action(), request.targetVersion(), null);
+        return platform.migrator()
+                .run(
+                        platform.registry().find(request.tier(), request.id()),
+                        request.action(),
+                        request.targetVersion(),
+                        null);
     }
 
     /** Successfully applied versions, oldest first. */
@@ -124,7 +127,9 @@ public final class TestFleet implements AutoCloseable {
         if (!exists(database, "flyway_schema_history")) {
             return List.of();
         }
-        return strings(database, "select version from flyway_schema_history where success and version is not null order by installed_rank");
+        return strings(
+                database,
+                "select version from flyway_schema_history where success and version is not null order by installed_rank");
     }
 
     /** Every row of the Flyway history, failed ones included: {@code version:success}. */
@@ -132,11 +137,17 @@ public final class TestFleet implements AutoCloseable {
         if (!exists(database, "flyway_schema_history")) {
             return List.of();
         }
-        return strings(database, "select coalesce(version, '-') || ':' || success from flyway_schema_history order by installed_rank");
+        return strings(
+                database,
+                "select coalesce(version, '-') || ':' || success from flyway_schema_history order by installed_rank");
     }
 
     public boolean exists(String database, String relation) {
-        return !strings(database, "select to_regclass('public." + relation + "')::text where to_regclass('public." + relation + "') is not null").isEmpty();
+        return !strings(
+                        database,
+                        "select to_regclass('public." + relation + "')::text where to_regclass('public." + relation
+                                + "') is not null")
+                .isEmpty();
     }
 
     /** A snapshot of every table, index and column in the public schema, to prove nothing changed. */
@@ -150,8 +161,8 @@ public final class TestFleet implements AutoCloseable {
 
     public List<String> strings(String database, String sql) {
         try (Connection connection = server.admin(database);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1));
