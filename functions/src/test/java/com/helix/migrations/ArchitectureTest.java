@@ -20,19 +20,20 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final Path MAIN = Path.of("src", "main", "java", "com", "helix", "migrations");
     private static final Map<String, Integer> LAYERS = Map.ofEntries(
-            Map.entry("exceptions", 0),
-            Map.entry("json", 0),
-            Map.entry("target", 1),
-            Map.entry("config", 2),
-            Map.entry("credentials", 3),
-            Map.entry("db", 4),
-            Map.entry("registry", 5),
-            Map.entry("schema", 5),
-            Map.entry("core", 6),
-            Map.entry("fleet", 7),
-            Map.entry("handler", 8),
-            Map.entry("cli", 8),
-            Map.entry("demo", 9));
+            Map.entry("text", 0),
+            Map.entry("exceptions", 1),
+            Map.entry("json", 1),
+            Map.entry("target", 2),
+            Map.entry("config", 3),
+            Map.entry("credentials", 4),
+            Map.entry("db", 5),
+            Map.entry("registry", 6),
+            Map.entry("schema", 6),
+            Map.entry("core", 7),
+            Map.entry("fleet", 8),
+            Map.entry("handler", 9),
+            Map.entry("cli", 9),
+            Map.entry("demo", 10));
     private static final Pattern USE = Pattern.compile("com\\.helix\\.migrations\\.(\\w+)\\.");
 
     @Test

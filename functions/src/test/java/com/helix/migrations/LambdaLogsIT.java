@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.support.ColdInvocation;
 import com.helix.migrations.support.EmbeddedServer;
+import com.helix.migrations.support.PackagedMigrations;
 import com.helix.migrations.support.TestFleet;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,6 +92,70 @@ class LambdaLogsIT {
         assertThat(output)
                 .contains("RESULT com.helix.migrations.exceptions.TenantNotFoundException: Tenant not found: nobody");
         assertThat(String.join("\n", output)).doesNotContain(EmbeddedServer.APP_PASSWORD);
+    }
+
+    /**
+     * A unique index over duplicated rows, and a cast of a value that is not a number: PostgreSQL's
+     * DETAIL and the data exception's message quote the row ("Jane Doe"). The function's log, its
+     * error and the causes it logs keep the script, the line, the message and the SQLSTATE, and no value.
+     */
+    @Test
+    void rowValues_neverLeaveTheFunction_butTheScriptLineMessageAndSqlStateDo() throws Exception {
+        Path migrations = PackagedMigrations.copy(dir.resolve("row-values"), "central");
+        Path tenant = Files.createDirectories(migrations.resolve("tenant"));
+        Files.writeString(tenant.resolve("V1__customers.sql"), """
+                create table customers (id int primary key, display_name text not null, age text);
+                insert into customers values (1, 'Jane Doe', 'forty'), (2, 'Jane Doe', '41');
+                """);
+        Files.writeString(tenant.resolve("V2__unique_names.sql"), """
+                -- Display names are unique from now on.
+                create unique index customers_display_name_key on customers (display_name);
+                """);
+        Path kira = Files.createDirectories(migrations.resolve("product").resolve("kira"));
+        Files.writeString(kira.resolve("V1__customers.sql"), Files.readString(tenant.resolve("V1__customers.sql")));
+        Files.writeString(kira.resolve("V2__numeric_age.sql"), """
+                alter table customers
+                    alter column age type int using age::int;
+                """);
+        fleet.builder
+                .tenant("jane-uk", "Jane's Tenant", "uk", "active", true)
+                .product("jane-uk-kira", "jane-uk", "kira", "uk", "active", true);
+
+        List<String> output = invoke(
+                Map.of("AWS_LAMBDA_LOG_FORMAT", "JSON", "MIGRATIONS_DIR", migrations.toString()),
+                "req-unique",
+                "{\"tier\":\"tenant\",\"id\":\"jane-uk\"}",
+                "req-cast",
+                "{\"tier\":\"product\",\"id\":\"jane-uk-kira\"}");
+
+        String all = String.join("\n", output);
+        assertThat(all).doesNotContain("Jane Doe").doesNotContain("forty");
+        assertThat(output)
+                .contains("RESULT com.helix.migrations.exceptions.MigrationFailedException: Flyway migration failed:"
+                        + " V2__unique_names.sql: line 2: ERROR: could not create unique index"
+                        + " \"customers_display_name_key\" (SQLSTATE 23505)");
+        assertThat(output)
+                .contains("RESULT com.helix.migrations.exceptions.MigrationFailedException: Flyway migration failed:"
+                        + " V2__numeric_age.sql: line 1: ERROR: invalid input syntax for type integer: \"…\""
+                        + " (SQLSTATE 22P02)");
+        JsonNode logged = output.stream()
+                .filter(line -> line.startsWith("{"))
+                .map(LambdaLogsIT::json)
+                .filter(line -> "req-unique".equals(line.path("requestId").asText())
+                        && "MIGRATION_FAILED".equals(line.path("errorCode").asText()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(logged.get("stackTrace").toString())
+                .as("the cause is logged, without the row")
+                .contains("23505");
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return Json.MAPPER.readTree(line);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.text.Printable;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -24,7 +25,7 @@ public final class Main {
         useCliLogging();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, System.getenv(), out, err));
+        System.exit(run(args, System.getenv(), out, err, Interruption.install(err)));
     }
 
     /**
@@ -35,15 +36,20 @@ public final class Main {
         System.setProperty("log4j2.configurationFile", "log4j2-cli.xml");
     }
 
-    /** Runs one command line with the given environment; returns the exit code. */
+    /** Runs one command line with the given environment, in another program's process (no signal handling); returns the exit code. */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        Cli cli = new Cli(env, out, err);
+        return run(args, env, out, err, Interruption.none());
+    }
+
+    private static int run(
+            String[] args, Map<String, String> env, PrintStream out, PrintStream err, Interruption interruption) {
+        Cli cli = new Cli(env, out, err, interruption);
         CommandLine commandLine = new CommandLine(new HelixCommand(cli))
                 .setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true))
                 .setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true))
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler((e, arguments) -> {
-                    err.println("error: " + e.getMessage());
+                    err.println("error: " + Printable.of(e.getMessage()));
                     err.println("Run with --help for usage.");
                     return USAGE;
                 })
@@ -54,6 +60,6 @@ public final class Main {
                     }
                     throw e;
                 });
-        return commandLine.execute(args);
+        return interruption.exitCode(commandLine.execute(args));
     }
 }

@@ -68,7 +68,8 @@ final class OneCommand implements Callable<Integer> {
         // Not found, not provisioned: exit 2; central unreachable: exit 1, worth trying again (Main).
         Target found = platform.registry().find(request.tier(), request.id());
         // From here on a failure is this database's, reported as its outcome: exit 1.
-        MigrationOutcome outcome = new FleetRunner(platform.migrator())
+        MigrationOutcome outcome = new FleetRunner(
+                        platform.migrator(), cli.interruption().stopFor(platform))
                 .run(List.of(found), new FleetOptions(1, null, request.action(), request.targetVersion()), o -> {})
                 .outcomes()
                 .get(0);

@@ -27,12 +27,8 @@ final class RepairCommand extends FleetCheckCommand {
     public Integer call() {
         Cli cli = parent.cli;
         Platform platform = connection.platform(cli.env());
-        Report report = new Report(
-                cli.out(),
-                output.json(),
-                Terminal.interactive(cli.env()),
-                dryRun ? RepairCommand::preview : MigrationOutcome::line);
-        new FleetRun(platform)
+        Report report = new Report(cli, output, dryRun ? RepairCommand::preview : MigrationOutcome::line);
+        new FleetRun(platform, cli.interruption().stopFor(platform))
                 .run(
                         tiers.scopes(true),
                         new FleetOptions(concurrency.concurrency, null, dryRun ? Action.STATUS : Action.REPAIR, null),

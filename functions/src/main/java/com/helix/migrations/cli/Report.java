@@ -3,10 +3,12 @@ package com.helix.migrations.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Tier;
+import com.helix.migrations.text.Printable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ final class Report implements FleetRun.Listener {
     static final int FAILURES_SHOWN = 5;
 
     private final PrintStream out;
+    private final Interruption interruption;
     private final boolean json;
     private final boolean progress;
     private final Function<MigrationOutcome, String> lineOf;
@@ -34,18 +37,20 @@ final class Report implements FleetRun.Listener {
     private boolean progressShown;
 
     /**
+     * The report a command prints to its standard output, as its flags ask.
+     *
      * @param lineOf how one database's outcome is written (the original library's line by default)
      */
-    Report(PrintStream out, boolean json, boolean progress, Function<MigrationOutcome, String> lineOf) {
-        this.out = out;
-        this.json = json;
-        this.progress = progress && !json;
+    Report(Cli cli, OutputOption output, Function<MigrationOutcome, String> lineOf) {
+        this.out = cli.out();
+        this.interruption = cli.interruption();
+        this.json = output.json();
+        this.progress = Terminal.interactive(cli.env()) && !json;
         this.lineOf = lineOf;
     }
 
-    /** The report a command prints to its standard output, as its flags ask. */
     static Report of(Cli cli, OutputOption output) {
-        return new Report(cli.out(), output.json(), Terminal.interactive(cli.env()), MigrationOutcome::line);
+        return new Report(cli, output, MigrationOutcome::line);
     }
 
     @Override
@@ -87,13 +92,14 @@ final class Report implements FleetRun.Listener {
         showProgress();
     }
 
-    /** Closes one tier: how many were not started (failure limit), and its {@code Migration complete} line. */
+    /** Closes one tier: how many were not started and why, and its {@code Migration complete} line. */
     @Override
-    public synchronized void scopeDone(FleetRun.Scope scope, int notStarted) {
+    public synchronized void scopeDone(FleetRun.Scope scope, int notStarted, String stoppedBy) {
         summary.skipped(notStarted);
         scopeSummary.skipped(notStarted);
         if (notStarted > 0) {
-            line("Failure limit reached: " + notStarted + " databases not started");
+            line((stoppedBy == null ? "Failure limit reached" : "Interrupted by " + stoppedBy) + ": " + notStarted
+                    + " databases not started");
         }
         line(scopeSummary.build().message());
     }
@@ -102,16 +108,22 @@ final class Report implements FleetRun.Listener {
     synchronized FleetSummary finish() {
         FleetSummary result = summary.build();
         if (json) {
-            out.println(document(result, results));
+            out.println(document(result, results, interruption.signal()));
         } else {
             printClosingLines(result);
         }
         return result;
     }
 
-    /** The {@code --output json} document: the summary's fields and every database's result. */
-    static String document(FleetSummary summary, List<MigrationOutcome> results) {
+    /**
+     * The {@code --output json} document: the summary's fields and every database's result, and
+     * {@code interruptedBy} when a signal stopped the run.
+     */
+    static String document(FleetSummary summary, List<MigrationOutcome> results, String interruptedBy) {
         ObjectNode document = Json.MAPPER.valueToTree(summary);
+        if (interruptedBy != null) {
+            document.put("interruptedBy", interruptedBy);
+        }
         document.set("results", Json.MAPPER.valueToTree(results));
         return document.toPrettyString();
     }
@@ -122,6 +134,15 @@ final class Report implements FleetRun.Listener {
     }
 
     private void printClosingLines(FleetSummary result) {
+        if (interruption.signal() != null) {
+            long stopped = results.stream()
+                    .filter(o -> o.errorCode() == ErrorCode.INTERRUPTED)
+                    .count();
+            tier = null;
+            line("Interrupted by " + interruption.signal() + ": " + (results.size() - stopped) + " finished, " + stopped
+                    + " stopped (a transactional migration in progress is rolled back), " + result.skipped()
+                    + " not started. Run again to carry on.");
+        }
         if (scopes > 1) {
             tier = null;
             line("All tiers: " + result.succeeded() + " succeeded, " + result.failedCount() + " failed"
@@ -133,7 +154,8 @@ final class Report implements FleetRun.Listener {
             out.println(result.blocked() > 0 ? "Failed or blocked databases:" : "Failed databases:");
             result.failed().stream()
                     .limit(FAILURES_SHOWN)
-                    .forEach(f -> out.println("  ✗ " + f.tier() + " " + f.name() + " (" + f.id() + "): " + f.error()));
+                    .forEach(f -> out.println("  ✗ " + f.tier() + " " + Printable.of(f.name()) + " ("
+                            + Printable.of(f.id()) + "): " + f.error()));
             int unnamed = result.failedCount() + result.blocked() - FAILURES_SHOWN;
             if (unnamed > 0) {
                 out.println("  and " + unnamed + " more");

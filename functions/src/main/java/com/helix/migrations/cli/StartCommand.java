@@ -6,6 +6,7 @@ import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Ids;
+import com.helix.migrations.text.Printable;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,7 +111,7 @@ final class StartCommand implements Callable<Integer> {
             }
             return follow(cli, sfn, executionArn);
         } catch (SdkException e) {
-            cli.err().println("error: Step Functions: " + e.getMessage());
+            cli.err().println("error: Step Functions: " + Printable.of(e.getMessage()));
             return Main.USAGE;
         }
     }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 final class StatusCommand extends FleetCheckCommand {
     @Option(
             names = "--check",
-            description = "Exit 1 when any database has pending migrations, is blocked, or could not be checked.")
+            description =
+                    "Exit 1 when any database has pending migrations, is blocked, carries a warning (newer than the known migrations), or could not be checked.")
     boolean check;
 
     @Override
@@ -27,17 +28,20 @@ final class StatusCommand extends FleetCheckCommand {
         Cli cli = parent.cli;
         List<FleetRun.Scope> scopes = tiers.scopes(false);
         Platform platform = connection.platform(cli.env());
-        List<MigrationOutcome> outcomes = new FleetRun(platform)
+        List<MigrationOutcome> outcomes = new FleetRun(
+                        platform, cli.interruption().stopFor(platform))
                 .run(scopes, new FleetOptions(concurrency.concurrency, null, Action.STATUS, null), outcome -> {});
         FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
         outcomes.forEach(summary::add);
         FleetSummary result = summary.build();
         if (output.json()) {
-            cli.out().println(Report.document(result, outcomes));
+            cli.out()
+                    .println(
+                            Report.document(result, outcomes, cli.interruption().signal()));
         } else {
             StatusTable.print(cli.out(), outcomes);
         }
-        boolean attention = result.pending() > 0 || result.blocked() > 0 || result.anyFailed();
+        boolean attention = result.pending() > 0 || result.blocked() > 0 || result.warned() > 0 || result.anyFailed();
         return check && attention ? Main.FAILED : Main.OK;
     }
 }

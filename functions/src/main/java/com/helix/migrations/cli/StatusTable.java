@@ -2,6 +2,7 @@ package com.helix.migrations.cli;
 
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
+import com.helix.migrations.text.Printable;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,11 @@ final class StatusTable {
             String pending = switch (o.status()) {
                 case FAILED -> "error: " + o.error();
                 case BLOCKED -> o.pending().size() + ", blocked: " + o.blockedReason();
-                default -> String.valueOf(o.pending().size());
+                default ->
+                    o.pending().size()
+                            + (o.warnings().isEmpty() ? "" : ", warning: " + String.join("; ", o.warnings()));
             };
-            out.printf(format, o.database(), o.tier().wire(), o.id(), version, pending);
+            out.printf(format, Printable.of(o.database()), o.tier().wire(), Printable.of(o.id()), version, pending);
             long repeatables =
                     o.pending().stream().filter(p -> p.startsWith("R ")).count();
             String group = o.tier().wire() + (o.productType() == null ? "" : " " + o.productType());
@@ -46,8 +49,14 @@ final class StatusTable {
         long failed = count(outcomes, MigrationStatus.FAILED);
         long blocked = count(outcomes, MigrationStatus.BLOCKED);
         long pending = count(outcomes, MigrationStatus.PENDING);
-        out.println(outcomes.size() + " databases: " + (outcomes.size() - failed - blocked - pending) + " up to date, "
-                + pending + " with pending migrations, " + blocked + " blocked, " + failed + " could not be checked");
+        // A warning (a database newer than the known migrations) needs a look, although migrate would not refuse it.
+        long warned = outcomes.stream()
+                .filter(o -> o.status() == MigrationStatus.UP_TO_DATE
+                        && !o.warnings().isEmpty())
+                .count();
+        out.println(outcomes.size() + " databases: " + (outcomes.size() - failed - blocked - pending - warned)
+                + " up to date, " + warned + " with warnings, " + pending + " with pending migrations, " + blocked
+                + " blocked, " + failed + " could not be checked");
     }
 
     private static long count(List<MigrationOutcome> outcomes, MigrationStatus status) {

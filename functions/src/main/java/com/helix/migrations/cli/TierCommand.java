@@ -53,14 +53,14 @@ abstract class TierCommand implements Callable<Integer> {
         FleetRun.Scope scope = scope();
         Platform platform = connection.platform(cli.env());
         Report report = Report.of(cli, output);
-        new FleetRun(platform).run(List.of(scope), options, report);
+        new FleetRun(platform, cli.interruption().stopFor(platform)).run(List.of(scope), options, report);
         return Report.exitCode(report.finish());
     }
 
     abstract FleetRun.Scope scope();
 
     FleetRun.Scope scope(Tier tier, String productType) {
-        return new FleetRun.Scope(tier, productType, filters.ids, filters.excludeIds, filters.jurisdiction);
+        return new FleetRun.Scope(tier, productType, filters.ids(), filters.excludeIds(), filters.jurisdiction);
     }
 
     @Command(name = "central", mixinStandardHelpOptions = true, description = "Migrate the central database.")

@@ -52,6 +52,10 @@ final class TierOptions {
 
     private FleetRun.Scope scope(Tier tier) {
         return new FleetRun.Scope(
-                tier, tier == Tier.PRODUCT ? productType : null, filters.ids, filters.excludeIds, filters.jurisdiction);
+                tier,
+                tier == Tier.PRODUCT ? productType : null,
+                filters.ids(),
+                filters.excludeIds(),
+                filters.jurisdiction);
     }
 }

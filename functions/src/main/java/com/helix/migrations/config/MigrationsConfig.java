@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param jurisdictionRegions {@code JURISDICTION_REGIONS}, e.g. {@code uk=eu-west-2,eu=eu-central-1}:
  *                            the only regions a jurisdiction's secrets are read from. Required.
  * @param secretsFile         {@code SECRETS_FILE}: read secrets from this JSON file instead of Secrets
- *                            Manager (local work and the demo). Null when unset.
+ *                            Manager (local work and the demo), once: it may be a pipe. Null when unset.
  * @param migrationsDir       {@code MIGRATIONS_DIR}: read migrations from
  *                            {@code DIR/{central,tenant,product/<type>}} instead of the packaged ones.
  *                            Null when unset.
@@ -79,7 +79,7 @@ public record MigrationsConfig(
 
     private static MigrationsConfig read(Map<String, String> env, Map<String, String> regions) {
         String centralSecretId = required(env, "CENTRAL_DB_SECRET_ID");
-        Path secretsFile = optionalPath(env, "SECRETS_FILE", false);
+        Path secretsFile = optionalPath(env, "SECRETS_FILE", PathKind.READ_ONCE);
         String homeRegion = blankToNull(env.get("AWS_REGION"));
         if (homeRegion == null && secretsFile == null) {
             throw new InvalidConfigurationException(
@@ -96,7 +96,7 @@ public record MigrationsConfig(
                 seconds(env, "DB_LOCK_TIMEOUT_SECONDS", defaults.lockTimeout(), 0),
                 seconds(env, "DB_STATEMENT_TIMEOUT_SECONDS", defaults.statementTimeout(), 0),
                 sslMode,
-                optionalPath(env, "DB_SSL_ROOT_CERT", false));
+                optionalPath(env, "DB_SSL_ROOT_CERT", PathKind.FILE));
         return new MigrationsConfig(
                 centralSecretId,
                 homeRegion,
@@ -109,7 +109,7 @@ public record MigrationsConfig(
 
     /** {@code MIGRATIONS_DIR}, checked; null when unset (the packaged migrations). */
     public static Path migrationsDir(Map<String, String> env) {
-        return optionalPath(env, "MIGRATIONS_DIR", true);
+        return optionalPath(env, "MIGRATIONS_DIR", PathKind.DIRECTORY);
     }
 
     /** The {@code FLYWAY_*} variables. */
@@ -156,16 +156,29 @@ public record MigrationsConfig(
         return value;
     }
 
-    private static Path optionalPath(Map<String, String> env, String name, boolean directory) {
+    /** What a path variable names. */
+    private enum PathKind {
+        DIRECTORY,
+        /** A file, read whenever it is needed. */
+        FILE,
+        /** Anything readable but a directory, read once: a pipe too ({@code file:<(vault read …)}). */
+        READ_ONCE
+    }
+
+    private static Path optionalPath(Map<String, String> env, String name, PathKind kind) {
         String value = blankToNull(env.get(name));
         if (value == null) {
             return null;
         }
         Path path = Path.of(value);
-        boolean ok = directory ? Files.isDirectory(path) : Files.isRegularFile(path);
+        boolean ok = switch (kind) {
+            case DIRECTORY -> Files.isDirectory(path);
+            case FILE -> Files.isRegularFile(path);
+            case READ_ONCE -> Files.exists(path) && !Files.isDirectory(path);
+        };
         if (!ok || !Files.isReadable(path)) {
             throw new InvalidConfigurationException(
-                    name + " is not a readable " + (directory ? "directory" : "file") + ": " + value);
+                    name + " is not a readable " + (kind == PathKind.DIRECTORY ? "directory" : "file") + ": " + value);
         }
         return path;
     }

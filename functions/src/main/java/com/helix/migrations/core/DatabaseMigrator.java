@@ -4,7 +4,9 @@ import com.helix.migrations.config.DatabaseSettings;
 import com.helix.migrations.credentials.Credentials;
 import com.helix.migrations.credentials.DatabaseCredentials;
 import com.helix.migrations.db.DataSources;
+import com.helix.migrations.db.OpenConnections;
 import com.helix.migrations.exceptions.DatabaseAuthenticationException;
+import com.helix.migrations.exceptions.InvalidRegistryRowException;
 import com.helix.migrations.exceptions.TargetNotActiveException;
 import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.schema.MigrationSources;
@@ -25,12 +27,15 @@ public final class DatabaseMigrator {
     private final Credentials credentials;
     private final MigrationSources sources;
     private final DatabaseSettings settings;
+    private final OpenConnections connections;
     private final SchemaMigrator schema = new SchemaMigrator();
 
-    public DatabaseMigrator(Credentials credentials, MigrationSources sources, DatabaseSettings settings) {
+    public DatabaseMigrator(
+            Credentials credentials, MigrationSources sources, DatabaseSettings settings, OpenConnections connections) {
         this.credentials = credentials;
         this.sources = sources;
         this.settings = settings;
+        this.connections = connections;
     }
 
     /**
@@ -45,6 +50,9 @@ public final class DatabaseMigrator {
     public MigrationOutcome run(Target target, Action action, String targetVersion, Duration timeLeft) {
         long started = System.nanoTime();
         DatabaseSettings budgeted = TimeBudget.settings(settings, timeLeft);
+        if (target.refusal() != null) {
+            throw new InvalidRegistryRowException(target.tier().wire(), target.id(), target.refusal());
+        }
         if (action == Action.MIGRATE && !target.active()) {
             throw new TargetNotActiveException(target.tier().noun(), target.id(), target.status());
         }
@@ -85,7 +93,7 @@ public final class DatabaseMigrator {
                 ? credentials.home(target.location().secretId())
                 : credentials.forJurisdiction(
                         target.jurisdiction(), target.location().secretId());
-        DataSource dataSource = DataSources.postgres(target.location(), secret, settings, readOnly);
+        DataSource dataSource = connections.track(DataSources.postgres(target.location(), secret, settings, readOnly));
         return new SchemaMigrator.Database(target.location().databaseName(), dataSource, set, settings.lockTimeout());
     }
 }

@@ -6,6 +6,7 @@ import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.schema.SchemaReport;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
+import com.helix.migrations.text.Printable;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -99,9 +100,6 @@ public record MigrationOutcome(
      */
     public static MigrationOutcome failed(Target target, Action action, RuntimeException failure, long durationMs) {
         ErrorCode code = failure instanceof MigrationsException known ? known.code() : ErrorCode.UNEXPECTED;
-        String error = code == ErrorCode.UNEXPECTED
-                ? failure.getClass().getName() + ": " + failure.getMessage()
-                : failure.getMessage();
         return new MigrationOutcome(
                 target.tier(),
                 target.id(),
@@ -120,9 +118,16 @@ public record MigrationOutcome(
                 List.of(),
                 List.of(),
                 durationMs,
-                error,
+                error(failure),
                 failure.getClass().getSimpleName(),
                 code);
+    }
+
+    /** A failure as a result's {@code error}: its message; anything not raised on purpose named by its class too. */
+    public static String error(RuntimeException failure) {
+        return failure instanceof MigrationsException
+                ? failure.getMessage()
+                : failure.getClass().getName() + ": " + Printable.of(failure.getMessage());
     }
 
     public boolean succeeded() {
@@ -144,7 +149,7 @@ public record MigrationOutcome(
 
     /** The line users know from the original library, with what changed and any warning. */
     public String line() {
-        String who = tier.wire() + ": " + name + " (" + id + ")";
+        String who = tier.wire() + ": " + Printable.of(name) + " (" + Printable.of(id) + ")";
         String warning = warnings.isEmpty() ? "" : " ⚠ " + String.join("; ", warnings);
         return statusLine(who) + warning;
     }

@@ -5,15 +5,18 @@ import com.helix.migrations.credentials.Credentials;
 import com.helix.migrations.credentials.FileSecretStore;
 import com.helix.migrations.credentials.SecretStore;
 import com.helix.migrations.credentials.SecretsManagerStore;
+import com.helix.migrations.db.OpenConnections;
 import com.helix.migrations.registry.CentralRegistry;
 import com.helix.migrations.schema.MigrationSources;
 
 /**
  * What a Lambda container or a CLI run works with, built once from its configuration: the central
- * registry, the migration sets and the migrator, sharing one source of credentials. Opens no
- * connection and reads no secret until first used. Handlers and commands take the parts they use.
+ * registry, the migration sets and the migrator, sharing one source of credentials, and the
+ * connections the migrator has open (which a stopped run cancels). Opens no connection and reads no
+ * secret until first used. Handlers and commands take the parts they use.
  */
-public record Platform(CentralRegistry registry, MigrationSources sources, DatabaseMigrator migrator) {
+public record Platform(
+        CentralRegistry registry, MigrationSources sources, DatabaseMigrator migrator, OpenConnections connections) {
 
     public static Platform fromConfig(MigrationsConfig config) {
         SecretStore store =
@@ -21,6 +24,11 @@ public record Platform(CentralRegistry registry, MigrationSources sources, Datab
         Credentials credentials = new Credentials(store, config.jurisdictionRegions(), config.homeRegion());
         CentralRegistry registry = new CentralRegistry(credentials, config.centralSecretId(), config.database());
         MigrationSources sources = new MigrationSources(config.migrationsDir(), config.flywayEnvironment());
-        return new Platform(registry, sources, new DatabaseMigrator(credentials, sources, config.database()));
+        OpenConnections connections = new OpenConnections();
+        return new Platform(
+                registry,
+                sources,
+                new DatabaseMigrator(credentials, sources, config.database(), connections),
+                connections);
     }
 }

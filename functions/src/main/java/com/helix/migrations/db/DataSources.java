@@ -8,7 +8,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Builds connections to one database with the session settings every migration relies on. The
- * password goes into the data source, never into a URL that could be logged.
+ * password goes into the data source, never into a URL that could be logged; no error message the
+ * driver builds carries a row value.
  */
 public final class DataSources {
     public static final String APPLICATION_NAME = "helix-migrations";
@@ -36,7 +37,9 @@ public final class DataSources {
     public static DataSource postgres(
             DatabaseLocation location, DatabaseCredentials credentials, DatabaseSettings settings, boolean readOnly) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setServerNames(new String[] {location.host()});
+        // Typed properties only: the host and port are a plain name or address and a number
+        // (DatabaseLocation.problem), so nothing from a registry row can add a parameter.
+        ds.setServerNames(new String[] {location.driverHost()});
         ds.setPortNumbers(new int[] {location.port()});
         ds.setDatabaseName(location.databaseName());
         ds.setUser(credentials.username());
@@ -45,6 +48,9 @@ public final class DataSources {
         ds.setConnectTimeout(Math.toIntExact(settings.connectTimeout().toSeconds()));
         ds.setLoginTimeout(Math.toIntExact(settings.connectTimeout().toSeconds()));
         ds.setTcpKeepAlive(true);
+        // PostgreSQL's DETAIL carries row values (Key (email)=(…) already exists): it stays in the database's
+        // jurisdiction.
+        ds.setLogServerErrorDetail(false);
         ds.setSslMode(settings.sslMode());
         if (settings.sslMode().startsWith("verify-")) {
             ds.setSslRootCert(

@@ -7,10 +7,13 @@ import com.helix.migrations.exceptions.DatabaseUnavailableException;
 import com.helix.migrations.exceptions.MigrationsException;
 import java.sql.SQLException;
 import java.util.Set;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Turns a PostgreSQL error into the exception that says what happened and whether a retry can help,
- * by SQLSTATE rather than by message text.
+ * by SQLSTATE rather than by message text; and says what the server said without any row value in it,
+ * so that customer data stays in its database's jurisdiction.
  */
 public final class SqlFailures {
     /** Lock timeout, deadlock, serialization failure, too many connections. */
@@ -27,18 +30,29 @@ public final class SqlFailures {
             return null;
         }
         if (state.startsWith("08") && tlsRefused(e)) {
-            return new DatabaseTlsException(database + " (" + firstLine(e) + ")", e);
+            return new DatabaseTlsException(database + " (" + firstLine(e) + ")", withoutValues(e));
         }
         if (state.startsWith("08") || UNAVAILABLE.contains(state)) {
-            return new DatabaseUnavailableException(database + " (" + firstLine(e) + ")", e);
+            return new DatabaseUnavailableException(database + " (" + firstLine(e) + ")", withoutValues(e));
         }
         if (state.startsWith("28")) {
-            return new DatabaseAuthenticationException(database + " (" + firstLine(e) + ")", e);
+            return new DatabaseAuthenticationException(database + " (" + firstLine(e) + ")", withoutValues(e));
         }
         if (BUSY.contains(state)) {
-            return new DatabaseBusyException(detail, e);
+            return new DatabaseBusyException(detail, withoutValues(e));
         }
         return null;
+    }
+
+    /**
+     * The error as a cause that may be logged and kept: what {@link #firstLine} says and the SQLSTATE,
+     * with the original's stack. The driver's own exception is dropped: what wraps it (Flyway's) repeats
+     * its message, and a data exception's message holds the value that broke it.
+     */
+    public static SQLException withoutValues(SQLException e) {
+        SQLException kept = new SQLException(firstLine(e), e.getSQLState());
+        kept.setStackTrace(e.getStackTrace());
+        return kept;
     }
 
     /** The driver gave up on TLS: a handshake failure, a host name the certificate does not name, or no TLS offered. */
@@ -72,7 +86,11 @@ public final class SqlFailures {
         return null;
     }
 
-    /** The first line of the innermost SQL error: PostgreSQL puts hints and positions on later lines. */
+    /**
+     * What the innermost SQL error says, in one line and without row values: for a server's error, its
+     * severity and primary message only (never its DETAIL, WHERE or hint, which quote rows), with a data
+     * exception's (SQLSTATE class 22) quoted value withheld; for anything else, its message's first line.
+     */
     public static String firstLine(Throwable e) {
         Throwable deepest = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -80,7 +98,21 @@ public final class SqlFailures {
                 deepest = t;
             }
         }
-        String message = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
+        if (deepest instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+            ServerErrorMessage server = psql.getServerErrorMessage();
+            String message = String.valueOf(server.getMessage());
+            int open = message.indexOf('"');
+            int close = message.lastIndexOf('"');
+            if (String.valueOf(server.getSQLState()).startsWith("22") && open < close) {
+                // The value is quoted, and may hold quotes itself: withhold everything between the first and the last.
+                message = message.substring(0, open) + "\"…\"" + message.substring(close + 1);
+            }
+            return server.getSeverity() + ": " + oneLine(message);
+        }
+        return oneLine(deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage());
+    }
+
+    private static String oneLine(String message) {
         int newline = message.indexOf('\n');
         return (newline < 0 ? message : message.substring(0, newline)).trim();
     }

@@ -17,6 +17,7 @@ public enum ErrorCode {
     TARGET_NOT_ACTIVE(TargetNotActiveException.class, Retry.NEVER, true),
     UNKNOWN_PRODUCT_TYPE(UnknownProductTypeException.class, Retry.NEVER, true),
     UNKNOWN_JURISDICTION(UnknownJurisdictionException.class, Retry.NEVER, true),
+    INVALID_REGISTRY_ROW(InvalidRegistryRowException.class, Retry.NEVER, true),
     SECRET_NOT_FOUND(SecretNotFoundException.class, Retry.NEVER, false),
     SECRET_ACCESS_DENIED(SecretAccessDeniedException.class, Retry.NEVER, false),
     INVALID_SECRET(InvalidSecretException.class, Retry.NEVER, false),
@@ -28,6 +29,8 @@ public enum ErrorCode {
     MIGRATION_FAILED(MigrationFailedException.class, Retry.NEVER, false),
     VALIDATION_FAILED(ValidationFailedException.class, Retry.NEVER, false),
     OUT_OF_TIME(OutOfTimeException.class, Retry.WITH_BACKOFF, false),
+    /** A CLI run stopped by a signal; no function raises it. */
+    INTERRUPTED(RunInterruptedException.class, Retry.NEVER, true),
     /** Anything this project did not raise on purpose: a bug, or something no one foresaw. */
     UNEXPECTED(null, Retry.NEVER, false);
 

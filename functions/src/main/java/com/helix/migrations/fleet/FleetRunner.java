@@ -5,7 +5,9 @@ import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.exceptions.RunInterruptedException;
 import com.helix.migrations.target.Target;
+import com.helix.migrations.text.Printable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one action over many databases in this process, at most {@code concurrency} at a time. Whatever
  * goes wrong with one database, a bug included, becomes its failed outcome and never stops the others,
- * unless the failure limit is reached, after which no new database is started (those running finish).
+ * unless the failure limit is reached, after which no new database is started (those running finish),
+ * or the run is {@link Stop stopped}: then no new database is started and those running are cancelled,
+ * each reported as interrupted.
  */
 public final class FleetRunner {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRunner.class);
@@ -34,21 +38,24 @@ public final class FleetRunner {
     }
 
     private final Work work;
+    private final Stop stop;
 
     /** Each database through the migrator, as the MigrateDatabase function runs it (with no deadline). */
-    public FleetRunner(DatabaseMigrator migrator) {
-        this((target, action, targetVersion) -> migrator.run(target, action, targetVersion, null));
+    public FleetRunner(DatabaseMigrator migrator, Stop stop) {
+        this((target, action, targetVersion) -> migrator.run(target, action, targetVersion, null), stop);
     }
 
-    public FleetRunner(Work work) {
+    public FleetRunner(Work work, Stop stop) {
         this.work = work;
+        this.stop = stop;
     }
 
     /**
      * Runs the action over the targets.
      *
      * @param onOutcome called once per finished database, from worker threads, as each finishes
-     * @return every outcome, in the order the targets were given, and how many were never started
+     * @return every outcome, in the order the targets were given, how many were never started, and whether
+     *     the run was stopped
      */
     public FleetResult run(List<Target> targets, FleetOptions options, Consumer<MigrationOutcome> onOutcome) {
         Semaphore slots = new Semaphore(options.concurrency());
@@ -59,7 +66,7 @@ public final class FleetRunner {
         try (ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), FleetRunner::worker)) {
             for (int i = 0; i < targets.size(); i++) {
                 slots.acquireUninterruptibly();
-                if (limitReached(options, failures)) {
+                if (stop.requested() || limitReached(options, failures)) {
                     slots.release();
                     notStarted = targets.size() - i;
                     break;
@@ -83,21 +90,30 @@ public final class FleetRunner {
         for (Future<MigrationOutcome> future : started) {
             outcomes.add(future.resultNow());
         }
-        return new FleetResult(Collections.unmodifiableList(outcomes), notStarted);
+        return new FleetResult(Collections.unmodifiableList(outcomes), notStarted, stop.reason());
     }
 
-    /** The action on one database, whatever it throws turned into a failed outcome. */
+    /**
+     * The action on one database, whatever it throws turned into a failed outcome; a failure once the run
+     * is stopping is the stop's doing (its statement was cancelled), and says so.
+     */
     private MigrationOutcome attempt(Target target, FleetOptions options) {
         long started = System.nanoTime();
         try {
             return work.run(target, options.action(), options.targetVersion());
         } catch (MigrationsException e) {
-            return MigrationOutcome.failed(target, options.action(), e, elapsedMs(started));
+            return failed(target, options, e, started);
         } catch (RuntimeException e) {
             // A bug, or something no one foresaw: this database's failure, named, with the stack in the log.
-            LOG.error("Unexpected failure on {} {}", target.tier(), target.id(), e);
-            return MigrationOutcome.failed(target, options.action(), e, elapsedMs(started));
+            LOG.error("Unexpected failure on {} {}", target.tier(), Printable.of(target.id()), e);
+            return failed(target, options, e, started);
         }
+    }
+
+    private MigrationOutcome failed(Target target, FleetOptions options, RuntimeException e, long started) {
+        RuntimeException failure =
+                stop.requested() ? new RunInterruptedException(stop.reason(), MigrationOutcome.error(e)) : e;
+        return MigrationOutcome.failed(target, options.action(), failure, elapsedMs(started));
     }
 
     private static long elapsedMs(long startedNanos) {
@@ -114,6 +130,11 @@ public final class FleetRunner {
         return options.maxFailures() != null && failures.get() >= options.maxFailures();
     }
 
-    /** Every outcome, and how many targets were left unstarted by the failure limit. */
-    public record FleetResult(List<MigrationOutcome> outcomes, int notStarted) {}
+    /**
+     * Every outcome, and how many targets were left unstarted: by the failure limit, or because the run
+     * was stopped.
+     *
+     * @param stoppedBy what stopped the run ({@code SIGINT}); null when it was not stopped
+     */
+    public record FleetResult(List<MigrationOutcome> outcomes, int notStarted, String stoppedBy) {}
 }

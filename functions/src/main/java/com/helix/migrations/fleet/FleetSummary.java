@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.ErrorCode;
+import com.helix.migrations.text.Printable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +21,8 @@ import java.util.List;
  * @param pending     how many have migrations waiting ({@code status} / dry runs)
  * @param blocked     how many migrate would refuse ({@code status} / dry runs); listed in {@code failed}
  * @param repaired    how many had their history repaired ({@code repair})
+ * @param warned      how many of those that succeeded carry a warning (a database newer than the known
+ *                    migrations): nothing failed, but someone should look
  * @param skipped     how many were never started because the failure limit was reached
  * @param message     {@code Migration complete: N succeeded, M failed}
  */
@@ -33,6 +36,7 @@ public record FleetSummary(
         int pending,
         int blocked,
         int repaired,
+        int warned,
         int skipped,
         String message) {
 
@@ -71,8 +75,8 @@ public record FleetSummary(
             cause.append(separator)
                     .append(f.tier())
                     .append(' ')
-                    .append(f.id())
-                    .append(f.name() == null ? "" : " (" + f.name() + ")")
+                    .append(Printable.of(f.id()))
+                    .append(f.name() == null ? "" : " (" + Printable.of(f.name()) + ")")
                     .append(": ")
                     .append(f.error());
             separator = "; ";
@@ -98,6 +102,7 @@ public record FleetSummary(
         private int pending;
         private int blocked;
         private int repaired;
+        private int warned;
         private int skipped;
 
         /** Keeps at most {@code cap} ids and {@code cap} failures. */
@@ -122,6 +127,9 @@ public record FleetSummary(
                         null));
             }
             if (outcome.succeeded()) {
+                if (!outcome.warnings().isEmpty()) {
+                    warned++;
+                }
                 return succeeded(outcome.id(), outcome.status());
             }
             return failed(new Failure(
@@ -184,6 +192,7 @@ public record FleetSummary(
             pending += other.pending();
             blocked += other.blocked();
             repaired += other.repaired();
+            warned += other.warned();
             skipped += other.skipped();
             return this;
         }
@@ -202,6 +211,7 @@ public record FleetSummary(
                     pending,
                     blocked,
                     repaired,
+                    warned,
                     skipped,
                     message);
         }

@@ -11,6 +11,7 @@ import com.helix.migrations.exceptions.ProductNotFoundException;
 import com.helix.migrations.exceptions.TenantDatabaseNotProvisionedException;
 import com.helix.migrations.exceptions.TenantNotFoundException;
 import com.helix.migrations.target.DatabaseLocation;
+import com.helix.migrations.target.Ids;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
 import java.sql.Connection;
@@ -28,16 +29,29 @@ import javax.sql.DataSource;
  * connection made on first use, never when the registry is built (a SnapStart snapshot holds neither).
  */
 public final class CentralRegistry {
+    /** The other rows that name the same database (on the same server) as this one's {@code d}. */
+    private static final String SHARED_WITH = """
+            (select string_agg(o.owner, ', ' order by o.owner) from (
+                select 'tenant ' || x.tenant_id as owner from tenant_databases x
+                where lower(x.host) = lower(d.host) and x.port = d.port and x.database_name = d.database_name
+                union all
+                select 'product ' || x.tenant_product_id from product_databases x
+                where lower(x.host) = lower(d.host) and x.port = d.port and x.database_name = d.database_name
+            ) o where o.owner <> %s) as shared_with
+            """;
+
     private static final String TENANT_COLUMNS = """
             t.id, t.name, t.jurisdiction, null as product_type, t.status, t.status = 'active' as active,
-            d.host, d.port, d.database_name, d.secret_id
+            d.host, d.port, d.database_name, d.secret_id,
+            """ + SHARED_WITH.formatted("'tenant ' || t.id") + """
             from tenants t
             """;
     private static final String PRODUCT_COLUMNS = """
             p.id, t.name || ' ' || p.product_type as name, t.jurisdiction, p.product_type,
             case when p.status <> 'active' then p.status else t.status end as status,
             p.status = 'active' and t.status = 'active' as active,
-            d.host, d.port, d.database_name, d.secret_id
+            d.host, d.port, d.database_name, d.secret_id,
+            """ + SHARED_WITH.formatted("'product ' || p.id") + """
             from tenant_products p
             join tenants t on t.id = p.tenant_id
             """;
@@ -213,21 +227,39 @@ public final class CentralRegistry {
         }
     }
 
-    private static Target read(Tier tier, ResultSet rs) throws SQLException {
+    /**
+     * A row as a target. The row is input, written by other services: one whose id breaks the id rule,
+     * whose location is not a plain host and port, names a system database or the central database,
+     * or names a database another row names too, is a target that will be refused, saying why.
+     */
+    private Target read(Tier tier, ResultSet rs) throws SQLException {
+        String id = rs.getString("id");
         String host = rs.getString("host");
         DatabaseLocation location = host == null
                 ? null
                 : new DatabaseLocation(
                         host, rs.getInt("port"), rs.getString("database_name"), rs.getString("secret_id"));
+        String refusal = Ids.problem(id);
+        if (refusal == null && location != null) {
+            refusal = location.targetProblem();
+            String sharedWith = rs.getString("shared_with");
+            if (refusal == null && sharedWith != null) {
+                refusal = "database shared with " + sharedWith;
+            }
+            if (refusal == null && location.sameDatabase(central().target().location())) {
+                refusal = "database is the central database";
+            }
+        }
         return new Target(
                 tier,
-                rs.getString("id"),
+                id,
                 rs.getString("name"),
                 rs.getString("jurisdiction"),
                 rs.getString("product_type"),
                 rs.getBoolean("active"),
                 rs.getString("status"),
-                location);
+                location,
+                refusal);
     }
 
     private static void bind(Connection connection, PreparedStatement statement, List<Object> params)
@@ -268,6 +300,9 @@ public final class CentralRegistry {
             }
             DatabaseLocation location = new DatabaseLocation(
                     secret.host(), secret.port() == null ? 5432 : secret.port(), secret.dbname(), secretId);
+            if (location.problem() != null) {
+                throw new InvalidSecretException(secretId, location.problem());
+            }
             return new Central(Target.central(location), DataSources.postgres(location, secret, settings));
         }
     }

@@ -7,9 +7,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -19,7 +21,10 @@ import javax.sql.DataSource;
  *   <li>Each connection first takes this tool's migration lock, a session-level advisory lock waited
  *   for at most {@code lock_timeout}: a second run on the same database waits there and, when the
  *   first takes longer, fails as {@link MigrationLockTaken} (SQLSTATE 55P03, retryable), instead of
- *   polling Flyway's own lock for up to a minute.</li>
+ *   polling Flyway's own lock for up to a minute. It is asked for again and again
+ *   ({@code pg_try_advisory_lock}), never waited for inside a statement: a session waiting inside a
+ *   statement holds a snapshot, which a {@code CREATE INDEX CONCURRENTLY} of the run holding the lock
+ *   waits for in turn, a deadlock the server breaks by failing one of them, perhaps the index.</li>
  *   <li>In a transaction Flyway opened for a migration, the migration's own top-level {@code BEGIN} and
  *   {@code COMMIT} are not sent: the migration stays one transaction. ({@link MigrationSet} refuses
  *   beforehand a {@code COMMIT} or {@code ROLLBACK} that has no {@code BEGIN} to pair with.)</li>
@@ -29,33 +34,61 @@ final class MigrationSession implements DataSource {
     /** This tool's advisory lock key ("helixmig"); advisory locks are per database. */
     static final long LOCK_KEY = 0x68656c69786d6967L;
 
-    private final DataSource delegate;
+    /** How often a run waiting for the migration lock asks for it again. */
+    private static final long ASK_EVERY_MILLIS = 200;
 
-    MigrationSession(DataSource delegate) {
+    private final DataSource delegate;
+    private final Duration lockWait;
+
+    /** @param lockWait how long to wait for another run's migration lock ({@code lock_timeout}; zero: for ever) */
+    MigrationSession(DataSource delegate, Duration lockWait) {
         this.delegate = delegate;
+        this.lockWait = lockWait;
     }
 
     /** Another run holds this tool's migration lock on the database, longer than {@code lock_timeout}. */
     static final class MigrationLockTaken extends SQLException {
-        MigrationLockTaken(SQLException cause) {
-            super("another run is migrating it (its migration lock stayed taken)", cause.getSQLState(), cause);
+        MigrationLockTaken() {
+            super("another run is migrating it (its migration lock stayed taken)", "55P03");
         }
     }
 
     @Override
     public Connection getConnection() throws SQLException {
         Connection connection = delegate.getConnection();
-        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_lock(?)")) {
-            lock.setLong(1, LOCK_KEY);
-            lock.execute();
-        } catch (SQLException e) {
+        try {
+            takeLock(connection);
+        } catch (SQLException | RuntimeException e) {
             connection.close();
-            throw "55P03".equals(e.getSQLState()) ? new MigrationLockTaken(e) : e;
+            throw e;
         }
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class},
                 new Guarded(connection, connection));
+    }
+
+    private void takeLock(Connection connection) throws SQLException {
+        long deadline = System.nanoTime() + lockWait.toNanos();
+        try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            while (true) {
+                try (ResultSet taken = lock.executeQuery()) {
+                    if (taken.next() && taken.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (!lockWait.isZero() && System.nanoTime() >= deadline) {
+                    throw new MigrationLockTaken();
+                }
+                try {
+                    Thread.sleep(ASK_EVERY_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new MigrationLockTaken();
+                }
+            }
+        }
     }
 
     @Override

@@ -34,6 +34,7 @@ import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 
 /**
  * Flyway on one database, with the tier's {@link MigrationSet}. Every run: {@code cleanDisabled},
@@ -73,7 +74,7 @@ public final class SchemaMigrator {
      * it), so that the migration is tried again; a transactional migration never leaves one.
      */
     public SchemaReport migrate(Database database, MigrationVersion target) {
-        Flyway flyway = flyway(database, new MigrationSession(database.dataSource()), target);
+        Flyway flyway = flyway(database, new MigrationSession(database.dataSource(), database.lockWait()), target);
         try {
             if (!database.set().refusals().isEmpty()) {
                 List<SchemaReport.Problem> refused = refusedPending(database.set(), flyway.info());
@@ -160,7 +161,8 @@ public final class SchemaMigrator {
      * checksums, descriptions and types with the files. {@code repairs} lists each change.
      */
     public SchemaReport repair(Database database) {
-        Flyway flyway = flyway(database, new MigrationSession(database.dataSource()), MigrationVersion.LATEST);
+        Flyway flyway = flyway(
+                database, new MigrationSession(database.dataSource(), database.lockWait()), MigrationVersion.LATEST);
         try {
             RepairResult result = flyway.repair();
             List<String> repairs = new ArrayList<>();
@@ -370,19 +372,32 @@ public final class SchemaMigrator {
         String script = e instanceof FlywayMigrateException failed && failed.getMigration() != null
                 ? failed.getMigration().getScript() + ": "
                 : "";
-        String detail = script + SqlFailures.firstLine(e);
         SQLException sql = sqlCause(e);
-        if (sql != null && READ_ONLY.equals(sql.getSQLState())) {
-            return new MigrationFailedException(
-                    detail + " (status and validate change nothing: a callback may not write)", e);
+        // The script, the line, what the server said and its SQLSTATE; never a row value (SqlFailures).
+        String detail = script
+                + line(e)
+                + SqlFailures.firstLine(e)
+                + (sql != null && sql.getSQLState() != null ? " (SQLSTATE " + sql.getSQLState() + ")" : "");
+        if (sql == null) {
+            return new MigrationFailedException(detail, e);
         }
-        if (sql != null) {
-            MigrationsException classified = SqlFailures.classify(database, detail, sql);
-            if (classified != null) {
-                return classified;
+        if (READ_ONLY.equals(sql.getSQLState())) {
+            return new MigrationFailedException(
+                    detail + " (status and validate change nothing: a callback may not write)",
+                    SqlFailures.withoutValues(sql));
+        }
+        MigrationsException classified = SqlFailures.classify(database, detail, sql);
+        return classified != null ? classified : new MigrationFailedException(detail, SqlFailures.withoutValues(sql));
+    }
+
+    /** {@code line 12: }, the failed statement's line in its script, when Flyway says. */
+    private static String line(FlywayException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof FlywaySqlScriptException script && script.getLineNumber() > 0) {
+                return "line " + script.getLineNumber() + ": ";
             }
         }
-        return new MigrationFailedException(detail, e);
+        return "";
     }
 
     private static String label(RepairOutput output) {

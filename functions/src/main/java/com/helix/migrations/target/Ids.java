@@ -1,11 +1,14 @@
 package com.helix.migrations.target;
 
 import com.helix.migrations.exceptions.InvalidRequestException;
+import com.helix.migrations.text.Printable;
 import java.util.regex.Pattern;
 
 /**
- * The shapes an identifier may take. Checked before anything touches a database, so that a typo or an
- * injection attempt is refused with a message rather than looked up.
+ * The shapes an identifier may take. The id rule ({@link #ID})
+ * is applied once, to the registry row: a row whose id breaks it is a failed target in every path. An
+ * id given in a request or a filter only has to be something that can be looked up; it is bound as a
+ * parameter, never made part of SQL text.
  */
 public final class Ids {
     /** Tenant and product ids: a letter or digit, then letters, digits, {@code _ . : -}; at most 128. */
@@ -19,11 +22,25 @@ public final class Ids {
 
     private Ids() {}
 
+    /** The longest id looked up. */
+    private static final int LONGEST_LOOKUP = 256;
+
+    /**
+     * A requested id, as far as looking it up goes: text the registry could hold (1 to 256 characters,
+     * no NUL), bound as a parameter. Whether it keeps the id rule is the registry row's check
+     * ({@link #problem}), so that a row breaking it fails the same way whichever path asks for it.
+     */
     public static String requireId(String field, String value) {
-        if (value == null || !ID.matcher(value).matches()) {
-            throw new InvalidRequestException(field + " must match " + ID.pattern() + ", not " + quote(value));
+        if (value == null || value.isEmpty() || value.length() > LONGEST_LOOKUP || value.indexOf('\0') >= 0) {
+            throw new InvalidRequestException(
+                    field + " must be an id of 1 to " + LONGEST_LOOKUP + " characters, not " + quote(value));
         }
         return value;
+    }
+
+    /** Why an id from the registry breaks the id rule, or null when it keeps it. */
+    public static String problem(String id) {
+        return id != null && ID.matcher(id).matches() ? null : "id " + quote(id) + " does not match " + ID.pattern();
     }
 
     public static String requireJurisdiction(String value) {
@@ -55,15 +72,6 @@ public final class Ids {
         if (value == null) {
             return "null";
         }
-        String shown = value.length() > 60 ? value.substring(0, 60) + "…" : value;
-        StringBuilder out = new StringBuilder("'");
-        shown.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.append('\'').toString();
+        return "'" + Printable.of(value.length() > 60 ? value.substring(0, 60) + "…" : value) + "'";
     }
 }

@@ -9,6 +9,8 @@ package com.helix.migrations.target;
  * @param productType  the product's type ({@code kira}); null for other tiers
  * @param active       whether the tenant (and product) is active
  * @param status       the registry's status text, for messages
+ * @param refusal      why its registry row cannot be migrated (a host that is not a host name, a
+ *                     database shared with another target, an id that breaks the id rule), or null
  */
 public record Target(
         Tier tier,
@@ -18,11 +20,12 @@ public record Target(
         String productType,
         boolean active,
         String status,
-        DatabaseLocation location) {
+        DatabaseLocation location,
+        String refusal) {
 
     public static final String CENTRAL_ID = "central";
 
     public static Target central(DatabaseLocation location) {
-        return new Target(Tier.CENTRAL, CENTRAL_ID, "central", null, null, true, "active", location);
+        return new Target(Tier.CENTRAL, CENTRAL_ID, "central", null, null, true, "active", location, null);
     }
 }

@@ -78,7 +78,8 @@ class CliIntegrationTest {
                 .contains("DATABASE")
                 .contains("cli_tenant_acme_uk_shared")
                 .contains("Databases per version:")
-                .contains("6 databases: 0 up to date, 6 with pending migrations, 0 blocked, 0 could not be checked");
+                .contains(
+                        "6 databases: 0 up to date, 0 with warnings, 6 with pending migrations, 0 blocked, 0 could not be checked");
     }
 
     @Test
@@ -231,6 +232,37 @@ class CliIntegrationTest {
         }
     }
 
+    /** A database newer than this build's migrations needs a look: counted as warned, and --check says so. */
+    @Test
+    @Order(12)
+    void statusCheck_countsADatabaseNewerThanTheKnownMigrations_asAWarning() throws IOException {
+        fleet.builder.tenant("newer-eu", "Newer", "eu", "active", true);
+        fleet.serveSecrets();
+        Map<String, String> withNewer = new java.util.HashMap<>(env);
+        withNewer.put(
+                "SECRETS_FILE",
+                fleet.builder.writeSecretsFile(dir.resolve("newer.json")).toString());
+        assertThat(CliRun.of(withNewer, "one", "--tenant", "newer-eu").exit()).isZero();
+        String database = fleet.builder.tenantDatabase("newer-eu");
+        fleet.builder.execute(database, """
+                insert into flyway_schema_history
+                    (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success)
+                select installed_rank + 1, '6', 'from a newer build', type, 'V6__from_a_newer_build.sql', 1,
+                    installed_by, 1, true
+                from flyway_schema_history order by installed_rank desc limit 1
+                """);
+
+        CliRun check = CliRun.of(withNewer, "status", "--ids", "newer-eu", "--check");
+        assertThat(check.exit()).as(check.toString()).isEqualTo(1);
+        assertThat(check.out())
+                .contains("0, warning: database is at version 6, newer than the newest known migration (5)")
+                .contains("1 databases: 0 up to date, 1 with warnings, 0 with pending migrations, 0 blocked");
+        JsonNode json = Json.MAPPER.readTree(CliRun.of(withNewer, "status", "--ids", "newer-eu", "--output", "json")
+                .out());
+        assertThat(json.get("warned").asInt()).isEqualTo(1);
+        fleet.builder.execute(database, "delete from flyway_schema_history where version = '6'");
+    }
+
     @Test
     @Order(11)
     void noCommand_printsThePassword() {
@@ -290,6 +322,57 @@ class CliIntegrationTest {
         assertThat(unreachableCentral.err()).startsWith("error: Database unavailable: central database");
         assertThat(CliRun.of(env, "products", "--product", "nova").err())
                 .startsWith("error: Unknown product type: nova");
+    }
+
+    /** An --ids id that names nothing the run would touch is a mistake, said before anything starts. */
+    @Test
+    void idsNamingNoActiveProvisionedDatabase_exitTwo_namingThem() {
+        List<String> before = fleet.history(fleet.builder.tenantDatabase("acme-uk"));
+        CliRun unknown = CliRun.of(env, "tenants", "--ids", "acme-uk,ghost-uk,initech-uk,hooli-uk");
+        assertThat(unknown.exit()).as(unknown.toString()).isEqualTo(2);
+        assertThat(unknown.err())
+                .isEqualTo("error: Invalid request: ids name no active, provisioned tenant database (unknown, inactive,"
+                        + " not provisioned, or outside the other filters): 'ghost-uk', 'initech-uk', 'hooli-uk'\n");
+        assertThat(unknown.out()).isEmpty();
+        assertThat(fleet.history(fleet.builder.tenantDatabase("acme-uk"))).isEqualTo(before);
+
+        CliRun status = CliRun.of(env, "status", "--ids", "acme-uk-kira,ghost-uk");
+        assertThat(status.exit()).isEqualTo(2);
+        assertThat(status.err())
+                .contains("no active, provisioned tenant or product database")
+                .contains("'ghost-uk'");
+        CliRun outsideFilters = CliRun.of(env, "tenants", "--ids", "acme-uk", "--jurisdiction", "eu");
+        assertThat(outsideFilters.exit()).isEqualTo(2);
+
+        for (String empty : List.of(",,", "", "acme-uk,,globex-eu")) {
+            CliRun run = CliRun.of(env, "tenants", "--ids", empty);
+            assertThat(run.exit()).as(empty).isEqualTo(2);
+            assertThat(run.err())
+                    .as(empty)
+                    .startsWith("error: Invalid request: --ids must be ids separated by commas, none of them empty");
+        }
+    }
+
+    /** The secrets file is read once, so it may be a pipe (--secrets file:<(vault read …)). */
+    @Test
+    void secretsFromAPipe_areReadOnce() throws Exception {
+        Path fifo = dir.resolve("secrets.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        String secrets = Files.readString(Path.of(env.get("SECRETS_FILE")));
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try {
+                Files.writeString(fifo, secrets);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        CliRun run = CliRun.of(env, "one", "--tenant", "acme-uk", "--action", "status", "--secrets", "file:" + fifo);
+
+        writer.join(10_000);
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("Acme Corp (acme-uk)");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
+import com.helix.migrations.fleet.Stop;
 import com.helix.migrations.support.TestFleet;
 import com.helix.migrations.target.Tier;
 import java.io.IOException;
@@ -55,7 +56,7 @@ class FailedMigrationIntegrationTest {
                         TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "acme-uk", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(MigrationFailedException.class)
                 .hasMessage(
-                        "Flyway migration failed: V3__split_owner.sql: ERROR: column \"no_such_column\" of relation \"accounts\" does not exist");
+                        "Flyway migration failed: V3__split_owner.sql: line 5: ERROR: column \"no_such_column\" of relation \"accounts\" does not exist (SQLSTATE 42703)");
 
         assertThat(fleet.history(db)).containsExactly("1:true", "2:true");
         assertThat(fleet.exists(db, "owners")).as("no partial objects").isFalse();
@@ -78,16 +79,17 @@ class FailedMigrationIntegrationTest {
         Platform platform = fleet.platform(dir);
         var target = platform.registry().find(Tier.TENANT, "globex-eu");
 
-        MigrationOutcome outcome = new FleetRunner(platform.migrator())
+        MigrationOutcome outcome = new FleetRunner(platform.migrator(), new Stop(platform.connections()))
                 .run(List.of(target), new FleetOptions(1, null, Action.MIGRATE, null), o -> {})
                 .outcomes()
                 .get(0);
 
         assertThat(outcome.status()).isEqualTo(MigrationStatus.FAILED);
-        assertThat(outcome.error()).isEqualTo("Flyway migration failed: V1__broken.sql: ERROR: division by zero");
+        assertThat(outcome.error())
+                .isEqualTo("Flyway migration failed: V1__broken.sql: line 1: ERROR: division by zero (SQLSTATE 22012)");
         assertThat(outcome.line())
                 .isEqualTo(
-                        "✗ Failed to migrate tenant: Globex GmbH (globex-eu): Flyway migration failed: V1__broken.sql: ERROR: division by zero");
+                        "✗ Failed to migrate tenant: Globex GmbH (globex-eu): Flyway migration failed: V1__broken.sql: line 1: ERROR: division by zero (SQLSTATE 22012)");
         assertThat(fleet.exists(fleet.builder.tenantDatabase("globex-eu"), "t")).isFalse();
     }
 }

@@ -6,6 +6,7 @@ import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.core.Platform;
+import com.helix.migrations.db.OpenConnections;
 import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.support.TestFleet;
 import com.helix.migrations.target.Target;
@@ -47,8 +48,8 @@ class FleetRunnerIntegrationTest {
         };
         List<MigrationOutcome> heard = new CopyOnWriteArrayList<>();
 
-        FleetRunner.FleetResult result =
-                new FleetRunner(buggy).run(targets, new FleetOptions(2, null, Action.MIGRATE, null), heard::add);
+        FleetRunner.FleetResult result = new FleetRunner(buggy, new Stop(new OpenConnections()))
+                .run(targets, new FleetOptions(2, null, Action.MIGRATE, null), heard::add);
 
         assertThat(result.outcomes()).hasSize(3).containsExactlyInAnyOrderElementsOf(heard);
         MigrationOutcome failed = result.outcomes().stream()

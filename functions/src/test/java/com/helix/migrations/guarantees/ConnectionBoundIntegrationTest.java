@@ -6,6 +6,7 @@ import com.helix.migrations.core.Action;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRunner;
+import com.helix.migrations.fleet.Stop;
 import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.support.TestFleet;
 import com.helix.migrations.target.Tier;
@@ -53,7 +54,7 @@ class ConnectionBoundIntegrationTest {
             AtomicInteger done = new AtomicInteger();
             List<Long> liveHeap = new CopyOnWriteArrayList<>();
 
-            var result = new FleetRunner(platform.migrator())
+            var result = new FleetRunner(platform.migrator(), new Stop(platform.connections()))
                     .run(targets, new FleetOptions(CONCURRENCY, null, Action.MIGRATE, null), outcome -> {
                         if (done.incrementAndGet() % 100 == 0) {
                             liveHeap.add(liveHeapBytes());

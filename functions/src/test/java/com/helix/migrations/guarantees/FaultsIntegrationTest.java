@@ -45,7 +45,8 @@ class FaultsIntegrationTest {
                 .tenant("ok-1-uk", "Fine One", "uk", "active", true)
                 .tenant("ok-2-eu", "Fine Two", "eu", "active", true)
                 .tenant("gone-uk", "Gone Ltd", "uk", "active", true)
-                .tenant("twice-eu", "Twice GmbH", "eu", "active", true);
+                .tenant("twice-eu", "Twice GmbH", "eu", "active", true)
+                .tenant("index-uk", "Index Ltd", "uk", "active", true);
         // gone-uk's server refuses connections: its registry row points at a closed port.
         fleet.builder.execute(
                 fleet.builder.centralDatabase(), "update tenant_databases set port = 1 where tenant_id = 'gone-uk'");
@@ -75,7 +76,7 @@ class FaultsIntegrationTest {
                             migrator, new MigrationRequest(Tier.TENANT, "locked-uk", Action.MIGRATE, null)))
                     .isExactlyInstanceOf(DatabaseBusyException.class)
                     .hasMessage(
-                            "Flyway migration failed: V4__users_status_backfill.sql: ERROR: canceling statement due to lock timeout")
+                            "Flyway migration failed: V4__users_status_backfill.sql: line 2: ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)")
                     .satisfies(e ->
                             assertThat(((DatabaseBusyException) e).retryable()).isTrue());
             app.rollback();
@@ -132,6 +133,49 @@ class FaultsIntegrationTest {
                         .status())
                 .isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
         assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
+    }
+
+    /**
+     * A second run waits for the migration lock while the first builds an index concurrently. Waiting
+     * inside a statement would hold a snapshot that the index build waits for in turn, a deadlock the
+     * server breaks after {@code deadlock_timeout} by failing the index (the waiter started waiting
+     * before the cycle closed, so its own check found none). The lock is asked for statement by
+     * statement instead: the index is built, the second run then finds nothing to do.
+     */
+    @Test
+    void aRunWaitingForTheMigrationLock_neverDeadlocksAConcurrentIndexBuild(@TempDir Path dir) throws Exception {
+        Path tenant = packagedTenantMigrationsIn(dir);
+        Files.writeString(tenant.resolve("V6__probe_index.sql"), """
+                create table probe (id int);
+                select pg_sleep(2);
+                create index concurrently probe_id_idx on probe (id);
+                """);
+        Files.writeString(tenant.resolve("V6__probe_index.sql.conf"), "executeInTransaction=false\n");
+        Map<String, String> env = fleet.environment();
+        env.put("MIGRATIONS_DIR", dir.toString());
+        env.put("DB_LOCK_TIMEOUT_SECONDS", "30");
+        Platform first = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
+        Platform second = Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
+        String db = fleet.builder.tenantDatabase("index-uk");
+        TestFleet.run(first, new MigrationRequest(Tier.TENANT, "index-uk", Action.MIGRATE, "5"));
+
+        var building = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> TestFleet.run(first, new MigrationRequest(Tier.TENANT, "index-uk", Action.MIGRATE, null)));
+        while (fleet.strings(
+                        db,
+                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'")
+                .isEmpty()) {
+            Thread.sleep(20);
+        }
+        MigrationOutcome waited =
+                TestFleet.run(second, new MigrationRequest(Tier.TENANT, "index-uk", Action.MIGRATE, null));
+
+        assertThat(building.get().toVersion()).isEqualTo("6");
+        assertThat(waited.status()).isEqualTo(com.helix.migrations.core.MigrationStatus.UP_TO_DATE);
+        assertThat(fleet.history(db)).containsExactly("1:true", "2:true", "3:true", "4:true", "5:true", "6:true");
+        assertThat(fleet.strings(
+                        db, "select indisvalid::text from pg_index where indexrelid = 'probe_id_idx'::regclass"))
+                .containsExactly("true");
     }
 
     @Test
@@ -251,7 +295,7 @@ class FaultsIntegrationTest {
                         TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, "slow-uk", Action.MIGRATE, null)))
                 .isExactlyInstanceOf(com.helix.migrations.exceptions.MigrationFailedException.class)
                 .hasMessage(
-                        "Flyway migration failed: V1__runaway.sql: ERROR: canceling statement due to statement timeout");
+                        "Flyway migration failed: V1__runaway.sql: line 2: ERROR: canceling statement due to statement timeout (SQLSTATE 57014)");
         assertThat(fleet.exists(fleet.builder.tenantDatabase("slow-uk"), "t")).isFalse();
     }
 
@@ -262,7 +306,8 @@ class FaultsIntegrationTest {
                 .listAll(new com.helix.migrations.registry.TargetQuery(
                         Tier.TENANT, null, List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
 
-        var result = new com.helix.migrations.fleet.FleetRunner(platform.migrator())
+        var result = new com.helix.migrations.fleet.FleetRunner(
+                        platform.migrator(), new com.helix.migrations.fleet.Stop(platform.connections()))
                 .run(targets, new com.helix.migrations.fleet.FleetOptions(2, null, Action.MIGRATE, null), o -> {});
 
         var byId = new java.util.HashMap<String, MigrationOutcome>();

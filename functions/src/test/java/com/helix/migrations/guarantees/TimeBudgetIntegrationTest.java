@@ -77,7 +77,7 @@ class TimeBudgetIntegrationTest {
         assertThatThrownBy(() -> invoke(function, "{\"tier\":\"tenant\",\"id\":\"tight-eu\"}", remaining(32_000)))
                 .isExactlyInstanceOf(MigrationFailedException.class)
                 .hasMessage(
-                        "Flyway migration failed: V1__long_backfill.sql: ERROR: canceling statement due to statement timeout");
+                        "Flyway migration failed: V1__long_backfill.sql: line 2: ERROR: canceling statement due to statement timeout (SQLSTATE 57014)");
 
         assertThat(fleet.exists(fleet.builder.tenantDatabase("tight-eu"), "t"))
                 .as("rolled back")

@@ -203,7 +203,8 @@ class BlockedDatabasesIntegrationTest {
 
         assertThatThrownBy(() -> run(dir, "absorbed-uk", Action.MIGRATE))
                 .isExactlyInstanceOf(MigrationFailedException.class)
-                .hasMessage("Flyway migration failed: V6__orders.sql: ERROR: division by zero");
+                .hasMessage(
+                        "Flyway migration failed: V6__orders.sql: line 3: ERROR: division by zero (SQLSTATE 22012)");
         assertThat(fleet.exists(fleet.builder.tenantDatabase("absorbed-uk"), "orders"))
                 .isFalse();
         assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("absorbed-uk")))

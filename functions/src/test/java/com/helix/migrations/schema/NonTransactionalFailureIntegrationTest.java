@@ -79,7 +79,7 @@ class NonTransactionalFailureIntegrationTest {
                             TestFleet.run(migrator, new MigrationRequest(Tier.TENANT, tenant, Action.MIGRATE, null)))
                     .isExactlyInstanceOf(DatabaseBusyException.class)
                     .hasMessage(
-                            "Flyway migration failed: V4__accounts_created_at_index.sql: ERROR: canceling statement due to lock timeout");
+                            "Flyway migration failed: V4__accounts_created_at_index.sql: line 3: ERROR: canceling statement due to lock timeout (SQLSTATE 55P03)");
             holder.rollback();
         }
         assertThat(fleet.history(db))
