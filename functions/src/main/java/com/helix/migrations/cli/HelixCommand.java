@@ -17,14 +17,17 @@ import picocli.CommandLine.Spec;
             OneCommand.class,
             StatusCommand.class,
             RepairCommand.class,
+            BaselineCommand.class,
             ConfigCommand.class,
             StartCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:all good",
-            "1:a database failed or was blocked, status --check found pending migrations, or something needed was unreachable (try again)",
-            "2:bad usage or configuration"
+            "1:a database failed, was blocked or was refused a baseline, status --check found pending migrations, or something needed was unreachable (try again)",
+            "2:bad usage or configuration",
+            "130:stopped by SIGINT (Ctrl-C)",
+            "143:stopped by SIGTERM"
         })
 final class HelixCommand implements Runnable {
     final Cli cli;

@@ -7,6 +7,7 @@ import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
+import com.helix.migrations.text.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,7 +40,8 @@ final class RepairCommand extends FleetCheckCommand {
 
     /** A dry run's line: what repair would change. */
     private static String preview(MigrationOutcome outcome) {
-        String who = outcome.tier().wire() + ": " + outcome.name() + " (" + outcome.id() + ")";
+        String who =
+                outcome.tier().wire() + ": " + Printable.of(outcome.name()) + " (" + Printable.of(outcome.id()) + ")";
         if (outcome.status() == MigrationStatus.FAILED) {
             return outcome.line();
         }

@@ -12,7 +12,10 @@ import com.helix.migrations.text.Printable;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What a fleet run prints: the original library's lines ({@code [TenantMigrator] ✓ Migrated tenant: …}),
@@ -30,6 +33,9 @@ final class Report implements FleetRun.Listener {
     private final List<MigrationOutcome> results = new ArrayList<>();
     private final FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
     private FleetSummary.Builder scopeSummary = new FleetSummary.Builder(0);
+    private final Map<String, Integer> verdicts = new TreeMap<>();
+    private Map<String, Integer> scopeVerdicts = new TreeMap<>();
+    private Action action;
     private int scopes;
     private Tier tier;
     private int expected;
@@ -56,8 +62,10 @@ final class Report implements FleetRun.Listener {
     @Override
     public synchronized void starting(FleetRun.Scope scope, Action action) {
         this.tier = scope.tier();
+        this.action = action;
         scopes++;
         scopeSummary = new FleetSummary.Builder(0);
+        scopeVerdicts = new TreeMap<>();
         String what = switch (scope.tier()) {
             case CENTRAL -> "the central database";
             case TENANT -> "all tenant databases";
@@ -77,7 +85,8 @@ final class Report implements FleetRun.Listener {
         String purpose = switch (action) {
             case MIGRATE -> " to migrate";
             case REPAIR -> " to repair";
-            case STATUS, VALIDATE -> " to check";
+            case BASELINE -> " to baseline";
+            case STATUS, VALIDATE, BASELINE_CHECK -> " to check";
         };
         line("Found " + count + " active " + noun + purpose);
     }
@@ -87,6 +96,13 @@ final class Report implements FleetRun.Listener {
         results.add(outcome);
         summary.add(outcome);
         scopeSummary.add(outcome);
+        if (outcome.action() == Action.BASELINE_CHECK) {
+            String verdict = outcome.baseline() == null
+                    ? "failed"
+                    : outcome.baseline().verdict().wire();
+            verdicts.merge(verdict, 1, Integer::sum);
+            scopeVerdicts.merge(verdict, 1, Integer::sum);
+        }
         done++;
         line(lineOf.apply(outcome));
         showProgress();
@@ -101,14 +117,21 @@ final class Report implements FleetRun.Listener {
             line((stoppedBy == null ? "Failure limit reached" : "Interrupted by " + stoppedBy) + ": " + notStarted
                     + " databases not started");
         }
-        line(scopeSummary.build().message());
+        line(
+                action == Action.BASELINE_CHECK
+                        ? "Baseline check complete: " + counted(scopeVerdicts)
+                        : scopeSummary.build().message());
     }
 
     /** Prints the closing lines (or the JSON document) and returns the summary. */
     synchronized FleetSummary finish() {
         FleetSummary result = summary.build();
         if (json) {
-            out.println(document(result, results, interruption.signal()));
+            ObjectNode document = documentNode(result, results, interruption.signal());
+            if (!verdicts.isEmpty()) {
+                document.set("verdicts", Json.MAPPER.valueToTree(verdicts));
+            }
+            out.println(document.toPrettyString());
         } else {
             printClosingLines(result);
         }
@@ -116,21 +139,39 @@ final class Report implements FleetRun.Listener {
     }
 
     /**
+     * The exit code of what {@link #finish} reported: 1 when a database failed, was blocked or was not
+     * started; for a baseline check, when one was refused (a database without history is blocked to
+     * migrate, and is what a baseline is for).
+     */
+    synchronized int exitCode(FleetSummary summary) {
+        if (action == Action.BASELINE_CHECK) {
+            return verdicts.containsKey("failed") || verdicts.containsKey("managed") || verdicts.containsKey("drifted")
+                    ? Main.FAILED
+                    : Main.OK;
+        }
+        return summary.anyFailed() || summary.blocked() > 0 || summary.skipped() > 0 ? Main.FAILED : Main.OK;
+    }
+
+    /** {@code 2 adoptable, 1 drifted}. */
+    private static String counted(Map<String, Integer> counts) {
+        return counts.isEmpty()
+                ? "no databases"
+                : counts.entrySet().stream()
+                        .map(e -> e.getValue() + " " + e.getKey())
+                        .collect(Collectors.joining(", "));
+    }
+
+    /**
      * The {@code --output json} document: the summary's fields and every database's result, and
      * {@code interruptedBy} when a signal stopped the run.
      */
-    static String document(FleetSummary summary, List<MigrationOutcome> results, String interruptedBy) {
+    static ObjectNode documentNode(FleetSummary summary, List<MigrationOutcome> results, String interruptedBy) {
         ObjectNode document = Json.MAPPER.valueToTree(summary);
         if (interruptedBy != null) {
             document.put("interruptedBy", interruptedBy);
         }
         document.set("results", Json.MAPPER.valueToTree(results));
-        return document.toPrettyString();
-    }
-
-    /** A run's exit code: 1 when a database failed, was blocked or was not started. */
-    static int exitCode(FleetSummary summary) {
-        return summary.anyFailed() || summary.blocked() > 0 || summary.skipped() > 0 ? Main.FAILED : Main.OK;
+        return document;
     }
 
     private void printClosingLines(FleetSummary result) {
@@ -142,6 +183,10 @@ final class Report implements FleetRun.Listener {
             line("Interrupted by " + interruption.signal() + ": " + (results.size() - stopped) + " finished, " + stopped
                     + " stopped (a transactional migration in progress is rolled back), " + result.skipped()
                     + " not started. Run again to carry on.");
+        }
+        if (action == Action.BASELINE_CHECK) {
+            printRefused();
+            return;
         }
         if (scopes > 1) {
             tier = null;
@@ -163,6 +208,29 @@ final class Report implements FleetRun.Listener {
         }
     }
 
+    /** A baseline check's closing lines: the verdicts over every tier, and the databases refused, again. */
+    private void printRefused() {
+        if (scopes > 1) {
+            tier = null;
+            line("All tiers: " + counted(verdicts));
+        }
+        List<MigrationOutcome> refused = results.stream()
+                .filter(o -> o.baseline() == null || o.baseline().verdict().refused())
+                .toList();
+        if (!refused.isEmpty()) {
+            out.println();
+            out.println("Refused databases (nothing was written to any database):");
+            refused.stream()
+                    .limit(FAILURES_SHOWN)
+                    .forEach(o -> out.println("  ✗ " + o.tier().wire() + " " + Printable.of(o.name()) + " ("
+                            + Printable.of(o.id()) + "): "
+                            + (o.baseline() == null ? o.error() : o.baseline().refusal())));
+            if (refused.size() > FAILURES_SHOWN) {
+                out.println("  and " + (refused.size() - FAILURES_SHOWN) + " more");
+            }
+        }
+    }
+
     /** A line for people; nothing in JSON mode. */
     synchronized void line(String text) {
         if (json) {
@@ -176,7 +244,9 @@ final class Report implements FleetRun.Listener {
         return switch (action) {
             case MIGRATE -> "migration";
             case REPAIR -> "repair";
+            case BASELINE -> "baseline";
             case STATUS, VALIDATE -> "dry run";
+            case BASELINE_CHECK -> "baseline check";
         };
     }
 

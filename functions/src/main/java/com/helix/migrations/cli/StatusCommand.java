@@ -23,6 +23,12 @@ final class StatusCommand extends FleetCheckCommand {
                     "Exit 1 when any database has pending migrations, is blocked, carries a warning (newer than the known migrations), or could not be checked.")
     boolean check;
 
+    @Option(
+            names = "--baseline-check",
+            paramLabel = "VERSION",
+            description = "Also say, per database, whether baseline at this version would adopt it (see baseline).")
+    String baselineCheck;
+
     @Override
     public Integer call() {
         Cli cli = parent.cli;
@@ -30,14 +36,22 @@ final class StatusCommand extends FleetCheckCommand {
         Platform platform = connection.platform(cli.env());
         List<MigrationOutcome> outcomes = new FleetRun(
                         platform, cli.interruption().stopFor(platform))
-                .run(scopes, new FleetOptions(concurrency.concurrency, null, Action.STATUS, null), outcome -> {});
+                .run(
+                        scopes,
+                        new FleetOptions(
+                                concurrency.concurrency,
+                                null,
+                                baselineCheck == null ? Action.STATUS : Action.BASELINE_CHECK,
+                                baselineCheck),
+                        outcome -> {});
         FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
         outcomes.forEach(summary::add);
         FleetSummary result = summary.build();
         if (output.json()) {
             cli.out()
-                    .println(
-                            Report.document(result, outcomes, cli.interruption().signal()));
+                    .println(Report.documentNode(
+                                    result, outcomes, cli.interruption().signal())
+                            .toPrettyString());
         } else {
             StatusTable.print(cli.out(), outcomes);
         }

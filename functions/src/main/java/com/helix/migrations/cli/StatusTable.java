@@ -31,6 +31,9 @@ final class StatusTable {
                     o.pending().size()
                             + (o.warnings().isEmpty() ? "" : ", warning: " + String.join("; ", o.warnings()));
             };
+            if (o.baseline() != null) {
+                pending += " · " + o.baseline().summary();
+            }
             out.printf(format, Printable.of(o.database()), o.tier().wire(), Printable.of(o.id()), version, pending);
             long repeatables =
                     o.pending().stream().filter(p -> p.startsWith("R ")).count();

@@ -54,7 +54,7 @@ abstract class TierCommand implements Callable<Integer> {
         Platform platform = connection.platform(cli.env());
         Report report = Report.of(cli, output);
         new FleetRun(platform, cli.interruption().stopFor(platform)).run(List.of(scope), options, report);
-        return Report.exitCode(report.finish());
+        return report.exitCode(report.finish());
     }
 
     abstract FleetRun.Scope scope();

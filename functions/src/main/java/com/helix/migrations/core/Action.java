@@ -16,7 +16,14 @@ public enum Action {
     /** Like status, but a database migrate would refuse is a failure; change nothing. */
     VALIDATE(true),
     /** What {@code flyway repair} does: remove failed history rows, mark removed migrations deleted, realign checksums. */
-    REPAIR(false);
+    REPAIR(false),
+    /**
+     * Adopt a database built by another tool: check its schema against the migrations' at the version,
+     * then write Flyway's baseline row, as {@code flyway baseline} does.
+     */
+    BASELINE(false),
+    /** Status, and whether {@link #BASELINE} would adopt the database; change nothing. */
+    BASELINE_CHECK(true);
 
     private final boolean readOnly;
 
@@ -31,7 +38,12 @@ public enum Action {
 
     @JsonValue
     public String wire() {
-        return name().toLowerCase(Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether it is one of the baseline actions, which take a version and the baseline options. */
+    public boolean baseline() {
+        return this == BASELINE || this == BASELINE_CHECK;
     }
 
     public static Action parse(String value) {

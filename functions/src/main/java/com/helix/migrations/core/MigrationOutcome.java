@@ -3,6 +3,7 @@ package com.helix.migrations.core;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.helix.migrations.exceptions.ErrorCode;
 import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.schema.BaselineVerdict;
 import com.helix.migrations.schema.SchemaReport;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
@@ -23,6 +24,7 @@ import java.util.stream.Collectors;
  * @param blocked         why migrate would refuse this database, with Flyway's hints ({@code status} {@code blocked})
  * @param repairs         what the repair action changed, or (from {@code status}) would change
  * @param warnings        what deserves a look although nothing failed
+ * @param baseline        the baseline preflight's verdict (the baseline actions), or null
  * @param error           why it failed (null unless {@code status} is {@code failed})
  * @param errorType       the failure's exception, by simple class name ({@code MigrationFailedException})
  * @param errorCode       the failure's code ({@code MIGRATION_FAILED}; {@code UNEXPECTED} for anything not raised on purpose)
@@ -44,6 +46,7 @@ public record MigrationOutcome(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<SchemaReport.Problem> blocked,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> repairs,
         List<String> warnings,
+        @JsonInclude(JsonInclude.Include.NON_NULL) BaselineVerdict baseline,
         long durationMs,
         String error,
         String errorType,
@@ -65,11 +68,13 @@ public record MigrationOutcome(
                 report.applied() > 0
                         ? MigrationStatus.MIGRATED
                         : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
-            case STATUS, VALIDATE ->
+            case STATUS, VALIDATE, BASELINE_CHECK ->
                 !report.blocked().isEmpty()
                         ? MigrationStatus.BLOCKED
                         : report.pending().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.PENDING;
             case REPAIR -> report.repairs().isEmpty() ? MigrationStatus.UP_TO_DATE : MigrationStatus.REPAIRED;
+            case BASELINE ->
+                report.baseline().verdict().adoptable() ? MigrationStatus.BASELINED : MigrationStatus.PENDING;
         };
         return new MigrationOutcome(
                 target.tier(),
@@ -88,6 +93,7 @@ public record MigrationOutcome(
                 report.blocked(),
                 report.repairs(),
                 report.warnings(),
+                report.baseline(),
                 durationMs,
                 null,
                 null,
@@ -117,6 +123,7 @@ public record MigrationOutcome(
                 List.of(),
                 List.of(),
                 List.of(),
+                null,
                 durationMs,
                 error(failure),
                 failure.getClass().getSimpleName(),
@@ -151,7 +158,8 @@ public record MigrationOutcome(
     public String line() {
         String who = tier.wire() + ": " + Printable.of(name) + " (" + Printable.of(id) + ")";
         String warning = warnings.isEmpty() ? "" : " ⚠ " + String.join("; ", warnings);
-        return statusLine(who) + warning;
+        String verdict = action == Action.BASELINE_CHECK && baseline != null ? " · " + baseline.summary() : "";
+        return statusLine(who) + verdict + warning;
     }
 
     private String statusLine(String who) {
@@ -171,6 +179,9 @@ public record MigrationOutcome(
                 "• Pending " + who + " at " + version() + ", " + pending.size() + " pending (" + pendingShown() + ")";
             case BLOCKED -> "✗ Blocked " + who + " at " + version() + ": " + blockedReason();
             case REPAIRED -> "✓ Repaired " + who + ": " + String.join("; ", repairs);
+            case BASELINED ->
+                "✓ Baselined " + who + " at " + version()
+                        + (pending.isEmpty() ? "" : ", " + pending.size() + " pending (" + pendingShown() + ")");
             case FAILED -> "✗ Failed to " + action.wire() + " " + who + ": " + error;
         };
     }

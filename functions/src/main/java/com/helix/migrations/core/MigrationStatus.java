@@ -19,6 +19,8 @@ public enum MigrationStatus {
     BLOCKED,
     /** {@code repair} changed the history; the result lists each change. */
     REPAIRED,
+    /** {@code baseline} wrote Flyway's baseline row: the database is adopted at the version. */
+    BASELINED,
     /** The database could not be brought up to date; see the error. */
     FAILED;
 

@@ -28,7 +28,7 @@ public record Platform(
         return new Platform(
                 registry,
                 sources,
-                new DatabaseMigrator(credentials, sources, config.database(), connections),
+                new DatabaseMigrator(credentials, sources, config.database(), connections, registry),
                 connections);
     }
 }

@@ -28,6 +28,7 @@ public enum ErrorCode {
     DATABASE_TLS_FAILED(DatabaseTlsException.class, Retry.NEVER, false),
     MIGRATION_FAILED(MigrationFailedException.class, Retry.NEVER, false),
     VALIDATION_FAILED(ValidationFailedException.class, Retry.NEVER, false),
+    BASELINE_REFUSED(BaselineRefusedException.class, Retry.NEVER, true),
     OUT_OF_TIME(OutOfTimeException.class, Retry.WITH_BACKOFF, false),
     /** A CLI run stopped by a signal; no function raises it. */
     INTERRUPTED(RunInterruptedException.class, Retry.NEVER, true),

@@ -1,6 +1,5 @@
 package com.helix.migrations.fleet;
 
-import com.helix.migrations.core.Action;
 import com.helix.migrations.core.DatabaseMigrator;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.MigrationStatus;
@@ -31,10 +30,10 @@ public final class FleetRunner {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRunner.class);
     private static final AtomicInteger WORKER_IDS = new AtomicInteger();
 
-    /** The action on one database; a failure is thrown. */
+    /** The run's action on one database; a failure is thrown. */
     @FunctionalInterface
     public interface Work {
-        MigrationOutcome run(Target target, Action action, String targetVersion);
+        MigrationOutcome run(Target target, FleetOptions options);
     }
 
     private final Work work;
@@ -42,7 +41,10 @@ public final class FleetRunner {
 
     /** Each database through the migrator, as the MigrateDatabase function runs it (with no deadline). */
     public FleetRunner(DatabaseMigrator migrator, Stop stop) {
-        this((target, action, targetVersion) -> migrator.run(target, action, targetVersion, null), stop);
+        this(
+                (target, options) ->
+                        migrator.run(target, options.action(), options.targetVersion(), options.baseline(), null),
+                stop);
     }
 
     public FleetRunner(Work work, Stop stop) {
@@ -100,7 +102,7 @@ public final class FleetRunner {
     private MigrationOutcome attempt(Target target, FleetOptions options) {
         long started = System.nanoTime();
         try {
-            return work.run(target, options.action(), options.targetVersion());
+            return work.run(target, options);
         } catch (MigrationsException e) {
             return failed(target, options, e, started);
         } catch (RuntimeException e) {

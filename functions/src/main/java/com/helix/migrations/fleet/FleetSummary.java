@@ -21,6 +21,7 @@ import java.util.List;
  * @param pending     how many have migrations waiting ({@code status} / dry runs)
  * @param blocked     how many migrate would refuse ({@code status} / dry runs); listed in {@code failed}
  * @param repaired    how many had their history repaired ({@code repair})
+ * @param baselined   how many were adopted: Flyway's baseline row written (the baseline command)
  * @param warned      how many of those that succeeded carry a warning (a database newer than the known
  *                    migrations): nothing failed, but someone should look
  * @param skipped     how many were never started because the failure limit was reached
@@ -36,6 +37,7 @@ public record FleetSummary(
         int pending,
         int blocked,
         int repaired,
+        int baselined,
         int warned,
         int skipped,
         String message) {
@@ -102,6 +104,7 @@ public record FleetSummary(
         private int pending;
         private int blocked;
         private int repaired;
+        private int baselined;
         private int warned;
         private int skipped;
 
@@ -147,6 +150,7 @@ public record FleetSummary(
                 case UP_TO_DATE -> upToDate++;
                 case PENDING -> pending++;
                 case REPAIRED -> repaired++;
+                case BASELINED -> baselined++;
                 case FAILED, BLOCKED -> throw new IllegalArgumentException("a failure needs its reason");
             }
             succeeded++;
@@ -192,6 +196,7 @@ public record FleetSummary(
             pending += other.pending();
             blocked += other.blocked();
             repaired += other.repaired();
+            baselined += other.baselined();
             warned += other.warned();
             skipped += other.skipped();
             return this;
@@ -211,6 +216,7 @@ public record FleetSummary(
                     pending,
                     blocked,
                     repaired,
+                    baselined,
                     warned,
                     skipped,
                     message);

@@ -42,10 +42,10 @@ final class LambdaIO {
         @Override
         protected Map<String, JavaType> computeValue(Class<?> type) {
             Map<String, JavaType> fields = new TreeMap<>();
-            Json.MAPPER
-                    .getDeserializationConfig()
-                    .introspect(Json.MAPPER.constructType(type))
-                    .findProperties()
+            Json.MAPPER.getDeserializationConfig().introspect(Json.MAPPER.constructType(type)).findProperties().stream()
+                    // What an event may set: the creator's parameters (a record's accessors are not fields of its
+                    // event).
+                    .filter(property -> property.hasConstructorParameter() || property.hasSetter())
                     .forEach(property -> fields.put(property.getName(), property.getPrimaryType()));
             return fields;
         }

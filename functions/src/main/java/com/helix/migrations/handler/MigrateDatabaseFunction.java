@@ -53,7 +53,8 @@ public final class MigrateDatabaseFunction implements RequestStreamHandler {
             Target target = registry.find(request.tier(), request.id());
             // The invocation's remaining time bounds what is started and how long any statement may run.
             Duration timeLeft = context == null ? null : Duration.ofMillis(context.getRemainingTimeInMillis());
-            MigrationOutcome outcome = migrator.run(target, request.action(), request.targetVersion(), timeLeft);
+            MigrationOutcome outcome =
+                    migrator.run(target, request.action(), request.targetVersion(), request.baseline(), timeLeft);
             MDC.put("status", outcome.status().wire());
             MDC.put("durationMs", String.valueOf(outcome.durationMs()));
             LOG.info("[{}] {}", outcome.tier().migrator(), outcome.line());

@@ -1,6 +1,7 @@
 package com.helix.migrations.schema;
 
 import com.helix.migrations.db.SqlFailures;
+import com.helix.migrations.exceptions.BaselineRefusedException;
 import com.helix.migrations.exceptions.DatabaseBusyException;
 import com.helix.migrations.exceptions.MigrationFailedException;
 import com.helix.migrations.exceptions.MigrationsException;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -107,7 +110,8 @@ public final class SchemaMigrator {
             }
             // Up to the latest, nothing is left pending; only a target version needs asking again.
             List<String> pending = target.equals(MigrationVersion.LATEST) ? List.of() : pending(flyway.info(), true);
-            return new SchemaReport(from, to, null, result.migrationsExecuted, pending, List.of(), List.of(), warnings);
+            return new SchemaReport(
+                    from, to, null, result.migrationsExecuted, pending, List.of(), List.of(), warnings, null);
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
         }
@@ -140,7 +144,8 @@ public final class SchemaMigrator {
                     pending(info, false),
                     blocked,
                     repairs(flyway.getConfiguration(), info, invalid),
-                    aheadOf(database.set(), current));
+                    aheadOf(database.set(), current),
+                    null);
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
         }
@@ -181,9 +186,156 @@ public final class SchemaMigrator {
                     pending(info, false),
                     List.of(),
                     repairs,
-                    aheadOf(database.set(), current));
+                    aheadOf(database.set(), current),
+                    null);
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
+        }
+    }
+
+    /**
+     * Adopts a database whose schema another tool built. First, changing nothing, the preflight: a
+     * database with a history table is {@code MANAGED} and one with nothing in its schemas
+     * {@code EMPTY} (both left alone); any other is compared with the schema the migrations produce at
+     * the version ({@code reference}), object by object, and is {@code DRIFTED} when it lacks or has
+     * differently anything the reference has (objects only it has are listed, and do not refuse), or
+     * {@code adoptable}. With {@code force} it is not compared (verdict {@code FORCED}). Then, when {@code write}
+     * and the verdict allows, Flyway's baseline row is written under the migration lock, exactly as
+     * {@code flyway baseline} writes it; a following migrate applies only what comes after.
+     *
+     * @param write     false: the check only ({@code baseline-check}: the status report with the verdict)
+     * @param reference the migrations' schema at the version, asked for only when it is compared
+     * @throws BaselineRefusedException when writing, for a managed or drifted database; nothing is written
+     */
+    public SchemaReport baseline(
+            Database database,
+            MigrationVersion version,
+            boolean force,
+            Supplier<SchemaFingerprint> reference,
+            boolean write) {
+        Flyway flyway = flyway(database, database.dataSource(), MigrationVersion.LATEST);
+        BaselineVerdict verdict;
+        try (Connection connection = database.dataSource().getConnection()) {
+            verdict = verdict(database, flyway.getConfiguration(), connection, version, force, reference);
+        } catch (SQLException e) {
+            throw translate(
+                    database.name(), flyway.getConfiguration(), new FlywayException("could not read the schema", e));
+        }
+        if (!write) {
+            return status(database).with(verdict);
+        }
+        if (verdict.verdict().refused()) {
+            throw new BaselineRefusedException(database.name() + ": " + verdict.refusal());
+        }
+        if (verdict.verdict() == BaselineVerdict.Verdict.EMPTY) {
+            return status(database)
+                    .with(verdict)
+                    .withWarning("the schema is empty: nothing to baseline; migrate applies every migration");
+        }
+        Flyway writer = database.set()
+                .configure(
+                        new MigrationSession(database.dataSource(), database.lockWait()), version, database.lockWait())
+                .baselineVersion(version)
+                .load();
+        try {
+            writer.baseline();
+        } catch (FlywayException e) {
+            throw translate(database.name(), writer.getConfiguration(), e);
+        }
+        SchemaReport after = status(database);
+        List<String> warnings = new ArrayList<>(after.warnings());
+        verdict.extras().forEach(extra -> warnings.add(extra + " is not in the migrations"));
+        if (verdict.verdict() == BaselineVerdict.Verdict.FORCED) {
+            warnings.add("baselined at " + version.getVersion() + " without comparing the schema (force)");
+        }
+        return new SchemaReport(
+                null,
+                after.toVersion(),
+                after.failedVersion(),
+                0,
+                after.pending(),
+                after.blocked(),
+                List.of(),
+                warnings,
+                verdict);
+    }
+
+    private static BaselineVerdict verdict(
+            Database database,
+            Configuration configuration,
+            Connection connection,
+            MigrationVersion version,
+            boolean force,
+            Supplier<SchemaFingerprint> reference)
+            throws SQLException {
+        String at = version.getVersion();
+        if (historyExists(database, configuration)) {
+            return new BaselineVerdict(at, BaselineVerdict.Verdict.MANAGED, null, List.of(), List.of());
+        }
+        SchemaFingerprint actual = fingerprint(connection, database.set());
+        if (actual.empty()) {
+            return new BaselineVerdict(at, BaselineVerdict.Verdict.EMPTY, actual.hash(), List.of(), List.of());
+        }
+        if (force) {
+            return new BaselineVerdict(at, BaselineVerdict.Verdict.FORCED, actual.hash(), List.of(), List.of());
+        }
+        SchemaFingerprint.Diff diff = actual.diff(reference.get());
+        return new BaselineVerdict(
+                at,
+                diff.missing().isEmpty() ? BaselineVerdict.Verdict.ADOPTABLE : BaselineVerdict.Verdict.DRIFTED,
+                actual.hash(),
+                diff.missing(),
+                diff.extra());
+    }
+
+    /** The schema of the set's schemas in a database, its history table left out. */
+    static SchemaFingerprint fingerprint(Connection connection, MigrationSet set) throws SQLException {
+        Configuration configuration = set.configure(null, MigrationVersion.LATEST, Duration.ZERO);
+        String historySchema = configuration.getDefaultSchema() != null
+                ? configuration.getDefaultSchema()
+                : configuration.getSchemas()[0];
+        List<String> schemas = new ArrayList<>();
+        schemas.add(historySchema);
+        Arrays.stream(configuration.getSchemas())
+                .filter(s -> !s.equals(historySchema))
+                .forEach(schemas::add);
+        return SchemaFingerprint.read(connection, schemas, historySchema, configuration.getTable());
+    }
+
+    /**
+     * The schema the set's migrations produce at a version, built in a scratch database on the server
+     * of {@code server} (which must allow writes: it creates and drops the scratch database).
+     *
+     * @param connect connections to a database of a given name on that server
+     */
+    public SchemaFingerprint reference(
+            MigrationSet set,
+            MigrationVersion version,
+            DataSource server,
+            Function<String, DataSource> connect,
+            String name) {
+        return ScratchReference.build(server, connect, set, version, name);
+    }
+
+    /**
+     * The schema of a reference database, which must be at the version: its history says so.
+     *
+     * @throws BaselineRefusedException when it is at another version
+     */
+    public SchemaFingerprint reference(Database reference, MigrationVersion version) {
+        SchemaReport status = status(reference);
+        if (status.toVersion() == null
+                || MigrationVersion.fromVersion(status.toVersion()).compareTo(version) != 0) {
+            throw new BaselineRefusedException("the reference database " + reference.name() + " is at version "
+                    + (status.toVersion() == null ? "none" : status.toVersion()) + ", not " + version.getVersion());
+        }
+        try (Connection connection = reference.dataSource().getConnection()) {
+            return fingerprint(connection, reference.set());
+        } catch (SQLException e) {
+            throw translate(
+                    reference.name(),
+                    reference.set().configure(null, version, Duration.ZERO),
+                    new FlywayException("could not read the schema", e));
         }
     }
 

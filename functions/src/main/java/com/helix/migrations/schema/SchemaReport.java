@@ -14,6 +14,7 @@ import java.util.List;
  * @param blocked       why {@code migrate} would refuse this database; empty when it would not
  * @param repairs       what the repair action changed (or, from {@code status}, would change)
  * @param warnings      what deserves a look although nothing failed
+ * @param baseline      whether the database can be adopted at a version (the baseline actions); null otherwise
  */
 public record SchemaReport(
         String fromVersion,
@@ -23,12 +24,27 @@ public record SchemaReport(
         List<String> pending,
         List<Problem> blocked,
         List<String> repairs,
-        List<String> warnings) {
+        List<String> warnings,
+        BaselineVerdict baseline) {
     public SchemaReport {
         pending = List.copyOf(pending);
         blocked = List.copyOf(blocked);
         repairs = List.copyOf(repairs);
         warnings = List.copyOf(warnings);
+    }
+
+    /** The same report with a baseline verdict. */
+    SchemaReport with(BaselineVerdict verdict) {
+        return new SchemaReport(
+                fromVersion, toVersion, failedVersion, applied, pending, blocked, repairs, warnings, verdict);
+    }
+
+    /** The same report with one more warning. */
+    SchemaReport withWarning(String warning) {
+        List<String> more = new java.util.ArrayList<>(warnings);
+        more.add(warning);
+        return new SchemaReport(
+                fromVersion, toVersion, failedVersion, applied, pending, blocked, repairs, more, baseline);
     }
 
     /**

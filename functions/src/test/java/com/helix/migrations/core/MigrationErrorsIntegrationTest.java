@@ -174,7 +174,7 @@ class MigrationErrorsIntegrationTest {
                 Arguments.of(
                         "version with status",
                         (Runnable) () -> new MigrationRequest(Tier.TENANT, "acme-uk", Action.STATUS, "2"),
-                        "Invalid request: targetVersion goes with action migrate only"));
+                        "Invalid request: targetVersion goes with action migrate, baseline or baseline-check only"));
     }
 
     /** Every database of the fleet: its tables and columns, and its migration history. */

@@ -40,11 +40,11 @@ class FleetRunnerIntegrationTest {
     void anUnexpectedExceptionForOneTarget_becomesItsFailedResult_andTheOthersFinish() {
         Platform platform = fleet.platform();
         List<Target> targets = platform.registry().listAll(TargetQuery.all(Tier.TENANT));
-        FleetRunner.Work buggy = (target, action, version) -> {
+        FleetRunner.Work buggy = (target, options) -> {
             if (target.id().equals("globex-eu")) {
                 throw new IllegalStateException("a bug in the work for " + target.id());
             }
-            return platform.migrator().run(target, action, version, null);
+            return platform.migrator().run(target, options.action(), options.targetVersion(), options.baseline(), null);
         };
         List<MigrationOutcome> heard = new CopyOnWriteArrayList<>();
 

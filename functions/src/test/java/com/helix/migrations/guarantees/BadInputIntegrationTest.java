@@ -81,6 +81,10 @@ class BadInputIntegrationTest {
                 "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"status\",\"targetVersion\":\"2\"}",
                 "{\"tier\":\"central\",\"id\":\"acme-uk\"}",
                 "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"force\":true}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"baseline\",\"force\":\"yes\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"baseline\",\"force\":true,\"referenceId\":\"x\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"action\":\"baseline\",\"targetVersion\":\"99\"}",
+                "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"baseline\":{}}",
                 "{\"tier\":\"tenant\",\"id\":\"acme-uk\",\"pad\":\"" + "x".repeat(300_000) + "\"}")) {
             cases.add(Arguments.of("MigrateDatabase", event));
         }

@@ -60,6 +60,7 @@ class MigrateDatabaseFunctionIntegrationTest {
 
         assertThat(outputs)
                 .containsOnlyKeys(
+                        "migrate-database-baseline-check.json",
                         "migrate-database-central.json",
                         "migrate-database-product.json",
                         "migrate-database-status.json",
@@ -67,6 +68,12 @@ class MigrateDatabaseFunctionIntegrationTest {
                         "migrate-database-tenant.json",
                         "migrate-database-validate.json",
                         "migrate-database-repair.json");
+        // Files run in name order: the baseline check finds acme-uk empty, with nothing to adopt.
+        assertThat(outputs.get("migrate-database-baseline-check.json")
+                        .get("baseline")
+                        .get("verdict")
+                        .asText())
+                .isEqualTo("empty");
         assertThat(outputs.get("migrate-database-repair.json").get("status").asText())
                 .as("nothing to repair")
                 .isEqualTo("up_to_date");
@@ -121,10 +128,10 @@ class MigrateDatabaseFunctionIntegrationTest {
         cases.put("{\"tier\":\"tenant\",\"id\":42}", "Invalid request: id must be a string, not number");
         cases.put(
                 "{\"tier\":\"tenant\",\"id\":\"a\",\"action\":\"drop\"}",
-                "Invalid request: action must be one of migrate, status, validate, repair, not 'drop'");
+                "Invalid request: action must be one of migrate, status, validate, repair, baseline, baseline-check, not 'drop'");
         cases.put(
                 "{\"tier\":\"tenant\",\"tenantId\":\"a\"}",
-                "Invalid request: unknown field 'tenantId' (expected action, id, targetVersion, tier)");
+                "Invalid request: unknown field 'tenantId' (expected action, force, id, referenceId, targetVersion, tier)");
         cases.put(
                 "{\"tier\":\"tenant\",\"id\":\"\"}",
                 "Invalid request: id must be an id of 1 to 256 characters, not ''");

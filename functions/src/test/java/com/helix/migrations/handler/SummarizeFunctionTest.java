@@ -92,6 +92,6 @@ class SummarizeFunctionTest {
         assertThatThrownBy(() -> invoke("{\"results\": [{\"id\": \"a\", \"status\": \"great\"}]}"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage(
-                        "Invalid request: status must be one of migrated, up_to_date, pending, blocked, repaired, failed, not 'great'");
+                        "Invalid request: status must be one of migrated, up_to_date, pending, blocked, repaired, baselined, failed, not 'great'");
     }
 }

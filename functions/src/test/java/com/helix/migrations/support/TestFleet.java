@@ -119,6 +119,7 @@ public final class TestFleet implements AutoCloseable {
                         platform.registry().find(request.tier(), request.id()),
                         request.action(),
                         request.targetVersion(),
+                        request.baseline(),
                         null);
     }
 
