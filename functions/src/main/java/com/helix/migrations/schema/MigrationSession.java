@@ -1,6 +1,6 @@
 package com.helix.migrations.schema;
 
-import java.io.PrintWriter;
+import com.helix.migrations.db.DelegatingDataSource;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -9,10 +9,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
@@ -30,19 +28,18 @@ import javax.sql.DataSource;
  *   beforehand a {@code COMMIT} or {@code ROLLBACK} that has no {@code BEGIN} to pair with.)</li>
  * </ul>
  */
-final class MigrationSession implements DataSource {
+final class MigrationSession extends DelegatingDataSource {
     /** This tool's advisory lock key ("helixmig"); advisory locks are per database. */
     static final long LOCK_KEY = 0x68656c69786d6967L;
 
     /** How often a run waiting for the migration lock asks for it again. */
     private static final long ASK_EVERY_MILLIS = 200;
 
-    private final DataSource delegate;
     private final Duration lockWait;
 
     /** @param lockWait how long to wait for another run's migration lock ({@code lock_timeout}; zero: for ever) */
     MigrationSession(DataSource delegate, Duration lockWait) {
-        this.delegate = delegate;
+        super(delegate);
         this.lockWait = lockWait;
     }
 
@@ -89,46 +86,6 @@ final class MigrationSession implements DataSource {
                 }
             }
         }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLFeatureNotSupportedException("credentials come with the data source");
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        return delegate.getParentLogger();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        return delegate.unwrap(type);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) throws SQLException {
-        return delegate.isWrapperFor(type);
     }
 
     /** What a statement method returns when it ran nothing: no result set, no rows. */
