@@ -37,7 +37,6 @@ import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
-import org.flywaydb.core.internal.sqlscript.FlywaySqlScriptException;
 
 /**
  * Flyway on one database, with the tier's {@link MigrationSet}. Every run: {@code cleanDisabled},
@@ -521,13 +520,16 @@ public final class SchemaMigrator {
                 return new DatabaseBusyException(database + ": " + taken.getMessage(), e);
             }
         }
-        String script = e instanceof FlywayMigrateException failed && failed.getMigration() != null
+        // Flyway's migrate failure is an internal type: no public one carries the failed migration and line.
+        FlywayMigrateException failed = e instanceof FlywayMigrateException migrate ? migrate : null;
+        String script = failed != null && failed.getMigration() != null
                 ? failed.getMigration().getScript() + ": "
                 : "";
+        String line = failed != null && failed.getLineNumber() > 0 ? "line " + failed.getLineNumber() + ": " : "";
         SQLException sql = sqlCause(e);
         // The script, the line, what the server said and its SQLSTATE; never a row value (SqlFailures).
         String detail = script
-                + line(e)
+                + line
                 + SqlFailures.firstLine(e)
                 + (sql != null && sql.getSQLState() != null ? " (SQLSTATE " + sql.getSQLState() + ")" : "");
         if (sql == null) {
@@ -540,16 +542,6 @@ public final class SchemaMigrator {
         }
         MigrationsException classified = SqlFailures.classify(database, detail, sql);
         return classified != null ? classified : new MigrationFailedException(detail, SqlFailures.withoutValues(sql));
-    }
-
-    /** {@code line 12: }, the failed statement's line in its script, when Flyway says. */
-    private static String line(FlywayException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof FlywaySqlScriptException script && script.getLineNumber() > 0) {
-                return "line " + script.getLineNumber() + ": ";
-            }
-        }
-        return "";
     }
 
     private static String label(RepairOutput output) {
