@@ -112,12 +112,7 @@ class FaultsIntegrationTest {
 
         var running = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> TestFleet.run(first, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)));
-        while (fleet.strings(
-                        db,
-                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'")
-                .isEmpty()) {
-            Thread.sleep(20);
-        }
+        awaitSleepIn(db);
         long started = System.nanoTime();
         assertThatThrownBy(() ->
                         TestFleet.run(second, new MigrationRequest(Tier.TENANT, "twice-eu", Action.MIGRATE, null)))
@@ -161,12 +156,7 @@ class FaultsIntegrationTest {
 
         var building = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> TestFleet.run(first, new MigrationRequest(Tier.TENANT, "index-uk", Action.MIGRATE, null)));
-        while (fleet.strings(
-                        db,
-                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'")
-                .isEmpty()) {
-            Thread.sleep(20);
-        }
+        awaitSleepIn(db);
         MigrationOutcome waited =
                 TestFleet.run(second, new MigrationRequest(Tier.TENANT, "index-uk", Action.MIGRATE, null));
 
@@ -318,6 +308,16 @@ class FaultsIntegrationTest {
         assertThat(byId.get("gone-uk").errorType()).isEqualTo("DatabaseUnavailableException");
         assertThat(byId.get("ok-1-uk").toVersion()).isEqualTo("5");
         assertThat(byId.get("ok-2-eu").toVersion()).isEqualTo("5");
+    }
+
+    /** Waits until a migration in the database sleeps on the server ({@code pg_sleep}). */
+    private static void awaitSleepIn(String db) throws InterruptedException {
+        while (fleet.strings(
+                        db,
+                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'")
+                .isEmpty()) {
+            Thread.sleep(20);
+        }
     }
 
     /** A MIGRATIONS_DIR holding a copy of the packaged tenant migrations, to edit or extend. */
