@@ -1,30 +1,13 @@
-// Instant stand-ins for ListTargets and MigrateDatabase over a synthetic fleet, for the scale
-// simulation: the real state machine, the real Summarize function (over HTTP), no databases.
-// run.scale = {tenants, products, failEvery}: every failEvery-th database fails, with a realistic error.
+// Instant stand-ins for CheckMigrations, MigrateCentral and MigrateDatabase, for the scale simulation: the
+// real state machine, and the real StartRun, ListTargets, Summarize and FinishRun functions (over HTTP, on a
+// central database holding a synthetic fleet), with no tenant or product database.
+// run.scale = {failEvery}: every failEvery-th database fails, with a realistic error.
 export function handlers(run) {
-  const { tenants, products, failEvery } = run.scale;
-  const targets = { tenant: [], product: [] };
-  for (let i = 0; i < tenants; i++) {
-    targets.tenant.push({ tier: 'tenant', id: `tenant-${String(i).padStart(6, '0')}-0b6f2c1e`, name: `Tenant Company Number ${i} Limited`, jurisdiction: i % 2 ? 'eu' : 'uk' });
-  }
-  const types = ['kira', 'ledger', 'atlas'];
-  for (let i = 0; i < products; i++) {
-    const t = targets.tenant[Math.floor(i / types.length) % tenants];
-    const type = types[i % types.length];
-    targets.product.push({ tier: 'product', id: `${t.id}-${type}`, name: `${t.name} ${type}`, jurisdiction: t.jurisdiction, productType: type });
-  }
+  const { failEvery } = run.scale;
   let calls = 0;
-  const central = async () => ({ tier: 'central', id: 'central', name: 'central', status: 'up_to_date', toVersion: '2' });
   return {
     CheckMigrations: async () => ({ sets: [] }),
-    MigrateCentral: central,
-    ListTargets: async (input) => {
-      const list = targets[input.tier].filter((t) => !input.productType || t.productType === input.productType);
-      const start = input.nextToken ? Number(input.nextToken) : 0;
-      const items = list.slice(start, start + input.pageSize);
-      const next = start + input.pageSize < list.length ? String(start + input.pageSize) : undefined;
-      return next ? { items, count: items.length, nextToken: next } : { items, count: items.length };
-    },
+    MigrateCentral: async () => ({ tier: 'central', id: 'central', name: 'central', status: 'up_to_date', fromVersion: '4', toVersion: '4', applied: 0, durationMs: 15 }),
     MigrateDatabase: async (input) => {
       calls++;
       if (failEvery && calls % failEvery === 0) {
@@ -32,7 +15,7 @@ export function handlers(run) {
         error.name = 'com.helix.migrations.exceptions.MigrationFailedException';
         throw error;
       }
-      return { tier: input.tier, id: input.id, name: input.name ?? input.id, status: 'migrated', fromVersion: '6', toVersion: '7', applied: 1 };
+      return { tier: input.tier, id: input.id, name: input.name ?? input.id, status: 'migrated', fromVersion: '6', toVersion: '7', applied: 1, durationMs: 840 };
     },
   };
 }

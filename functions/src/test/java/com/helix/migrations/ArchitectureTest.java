@@ -29,11 +29,12 @@ class ArchitectureTest {
             Map.entry("db", 5),
             Map.entry("registry", 6),
             Map.entry("schema", 6),
-            Map.entry("core", 7),
-            Map.entry("fleet", 8),
-            Map.entry("handler", 9),
-            Map.entry("cli", 9),
-            Map.entry("demo", 10));
+            Map.entry("ledger", 7),
+            Map.entry("core", 8),
+            Map.entry("fleet", 9),
+            Map.entry("handler", 10),
+            Map.entry("cli", 10),
+            Map.entry("demo", 11));
     private static final Pattern USE = Pattern.compile("com\\.helix\\.migrations\\.(\\w+)\\.");
 
     @Test

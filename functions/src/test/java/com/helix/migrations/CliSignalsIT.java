@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (the transaction rolls back, the migration lock is released, nothing stays running on the server),
  * starts nothing new, prints the report (or the JSON document) and exits 130 (SIGINT) or 143
  * (SIGTERM); a second signal exits at once; a process killed outright leaves no statement running
- * for long either. A run afterwards converges.
+ * for long either, and its run, its heartbeat stale, is abandoned in the ledger and can be resumed. A run
+ * afterwards converges.
  */
 class CliSignalsIT {
     @TempDir
@@ -177,8 +178,10 @@ class CliSignalsIT {
     }
 
     @Test
-    void aProcessKilledOutright_leavesNoStatementRunningForLong() throws Exception {
-        Process cli = start(Map.of(), "tenants", "--ids", "kill-1-uk");
+    void aProcessKilledOutright_leavesNoStatementRunningForLong_itsRunIsAbandoned_andAResumeConverges()
+            throws Exception {
+        Map<String, String> stale = Map.of("RUN_STALE_AFTER_SECONDS", "6");
+        Process cli = start(stale, "tenants", "--ids", "kill-1-uk");
         drain(cli.getInputStream());
         drain(cli.getErrorStream());
         awaitSleeping();
@@ -195,6 +198,32 @@ class CliSignalsIT {
         assertThat(serverSessions()).isZero();
         assertThat(fleet.exists(fleet.builder.tenantDatabase("kill-1-uk"), "half_done"))
                 .isFalse();
+
+        // No heartbeat for RUN_STALE_AFTER_SECONDS: the ledger calls the run abandoned, the database interrupted.
+        Thread.sleep(Duration.ofSeconds(7));
+        JsonNode runs = Json.MAPPER.readTree(finish(start(stale, "runs", "--output", "json")));
+        JsonNode killed = runs.get(0);
+        assertThat(killed.get("status").asText()).as(runs.toString()).isEqualTo("abandoned");
+        String runId = killed.get("id").asText();
+        JsonNode shown = Json.MAPPER.readTree(finish(start(stale, "run", runId, "--output", "json")));
+        assertThat(shown.get("unfinished").get(0).get("id").asText()).isEqualTo("kill-1-uk");
+        assertThat(shown.get("unfinished").get(0).get("errorCode").asText()).isEqualTo("INTERRUPTED");
+
+        String resumed = finish(start(Map.of("FLYWAY_PLACEHOLDERS_SLEEP", "0"), "resume", runId));
+        assertThat(resumed)
+                .contains("resuming run " + runId)
+                .contains("✓ Migrated tenant: Tenant kill-1-uk (kill-1-uk)");
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("kill-1-uk")))
+                .containsExactly("1", "2");
+    }
+
+    /** Waits for a CLI process to exit 0; returns its standard output. */
+    private static String finish(Process cli) throws Exception {
+        CompletableFuture<String> out = read(cli.getInputStream());
+        CompletableFuture<String> err = read(cli.getErrorStream());
+        assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(cli.exitValue()).as(out.get() + err.get()).isZero();
+        return out.get();
     }
 
     /**

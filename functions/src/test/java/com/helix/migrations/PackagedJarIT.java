@@ -35,7 +35,7 @@ class PackagedJarIT {
                         .isNotNull();
                 count++;
             }
-            assertThat(count).isEqualTo(4);
+            assertThat(count).isEqualTo(7);
             for (String migration : List.of(
                     "migrations/central/V1__central_registry.sql",
                     "migrations/tenant/V5__audit_events_actor_index.sql",

@@ -63,7 +63,8 @@ final class BaselineCommand extends FleetCheckCommand {
                 new BaselineOptions(force, referenceId));
         Platform platform = connection.platform(cli.env());
         Report report = new Report(cli, output, dryRun ? BaselineCommand::preview : MigrationOutcome::line);
-        new FleetRun(platform, cli.interruption().stopFor(platform)).run(scopes, options, report);
+        new FleetRun(platform, cli.interruption().stopFor(platform))
+                .run(scopes, options, report, cli.origin(false, null));
         return report.exitCode(report.finish());
     }
 

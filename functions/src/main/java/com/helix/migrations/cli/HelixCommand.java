@@ -19,7 +19,12 @@ import picocli.CommandLine.Spec;
             RepairCommand.class,
             BaselineCommand.class,
             ConfigCommand.class,
-            StartCommand.class
+            StartCommand.class,
+            RunCommands.Runs.class,
+            RunCommands.Show.class,
+            RunCommands.Resume.class,
+            RunCommands.StopRun.class,
+            RunCommands.Purge.class
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -43,6 +48,7 @@ final class HelixCommand implements Runnable {
     public void run() {
         throw new ParameterException(
                 spec.commandLine(),
-                "a command is required (central, tenants, products, one, status, repair, config, start)");
+                "a command is required (central, tenants, products, one, status, repair, baseline, config, start, runs, run,"
+                        + " resume, stop, purge)");
     }
 }

@@ -33,7 +33,8 @@ final class RepairCommand extends FleetCheckCommand {
                 .run(
                         tiers.scopes(true),
                         new FleetOptions(concurrency.concurrency, null, dryRun ? Action.STATUS : Action.REPAIR, null),
-                        report);
+                        report,
+                        cli.origin(false, null));
         FleetSummary summary = report.finish();
         return summary.anyFailed() ? Main.FAILED : Main.OK;
     }

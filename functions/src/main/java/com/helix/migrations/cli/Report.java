@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.exceptions.ErrorCode;
+import com.helix.migrations.exceptions.MigrationsException;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.json.Json;
+import com.helix.migrations.ledger.RunRecord;
 import com.helix.migrations.target.Tier;
 import com.helix.migrations.text.Printable;
 import java.io.PrintStream;
@@ -41,6 +43,8 @@ final class Report implements FleetRun.Listener {
     private int expected;
     private int done;
     private boolean progressShown;
+    private RunRecord run;
+    private MigrationsException notRecorded;
 
     /**
      * The report a command prints to its standard output, as its flags ask.
@@ -123,6 +127,24 @@ final class Report implements FleetRun.Listener {
                         : scopeSummary.build().message());
     }
 
+    @Override
+    public synchronized void runStarted(RunRecord started) {
+        tier = null;
+        line("Run " + started.id() + " started"
+                + (started.resumes() == null ? "" : ", resuming run " + started.resumes()));
+    }
+
+    @Override
+    public synchronized void runFinished(RunRecord finished) {
+        run = finished;
+    }
+
+    @Override
+    public synchronized void runNotRecorded(RunRecord started, MigrationsException failure) {
+        run = started;
+        notRecorded = failure;
+    }
+
     /** Prints the closing lines (or the JSON document) and returns the summary. */
     synchronized FleetSummary finish() {
         FleetSummary result = summary.build();
@@ -131,9 +153,27 @@ final class Report implements FleetRun.Listener {
             if (!verdicts.isEmpty()) {
                 document.set("verdicts", Json.MAPPER.valueToTree(verdicts));
             }
+            if (run != null) {
+                document.put("runId", run.id());
+                document.put("runStatus", notRecorded == null ? run.status() : "not recorded");
+            }
+            if (notRecorded != null) {
+                document.put("ledgerError", notRecorded.getMessage());
+            }
             out.println(document.toPrettyString());
         } else {
             printClosingLines(result);
+            if (notRecorded != null) {
+                out.println();
+                out.println("Run " + run.id() + " not recorded to the end (" + notRecorded.getMessage()
+                        + "): every database above ran as shown; the ledger will show the run abandoned");
+            } else if (run != null) {
+                out.println();
+                out.println("Run " + run.id() + " " + run.status()
+                        + (run.status().equals("succeeded")
+                                ? ""
+                                : "; run the rest again: helix-migrations resume " + run.id()));
+            }
         }
         return result;
     }
@@ -149,7 +189,9 @@ final class Report implements FleetRun.Listener {
                     ? Main.FAILED
                     : Main.OK;
         }
-        return summary.anyFailed() || summary.blocked() > 0 || summary.skipped() > 0 ? Main.FAILED : Main.OK;
+        return summary.anyFailed() || summary.blocked() > 0 || summary.skipped() > 0 || notRecorded != null
+                ? Main.FAILED
+                : Main.OK;
     }
 
     /** {@code 2 adoptable, 1 drifted}. */

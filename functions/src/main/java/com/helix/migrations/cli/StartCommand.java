@@ -2,6 +2,7 @@ package com.helix.migrations.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.helix.migrations.core.Action;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.json.Json;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,6 +71,25 @@ final class StartCommand implements Callable<Integer> {
             description = "Start no new database after N failures (default: the stack's MaxFailures).")
     Integer maxFailures;
 
+    @Option(
+            names = "--action",
+            paramLabel = "ACTION",
+            defaultValue = "migrate",
+            description = "migrate (default), or status or validate: every database checked, nothing changed, the"
+                    + " run recorded in the ledger; with --wait, the versions histogram is printed.")
+    String action;
+
+    @Option(
+            names = "--resume",
+            paramLabel = "RUN",
+            description = "Run again exactly the databases that failed or were not started in this run (see runs).")
+    String resumeRunId;
+
+    @Option(
+            names = "--allow-older-build",
+            description = "Run even though the deployed migrations are older than those of the last successful run.")
+    boolean allowOlderBuild;
+
     @Option(names = "--wait", description = "Follow the execution until it ends.")
     boolean waitForEnd;
 
@@ -118,6 +140,23 @@ final class StartCommand implements Callable<Integer> {
 
     private String input() {
         ObjectNode input = Json.MAPPER.createObjectNode();
+        Action parsed = Action.parse(action);
+        if (parsed != Action.MIGRATE && parsed != Action.STATUS && parsed != Action.VALIDATE) {
+            throw new InvalidRequestException("--action must be migrate, status or validate, not " + action);
+        }
+        if (parsed != Action.MIGRATE) {
+            input.put("action", parsed.wire());
+        }
+        if (resumeRunId != null) {
+            if (productType != null || tenantIds != null) {
+                throw new InvalidRequestException(
+                        "--resume runs what that run left: it takes no --product or" + " --tenant-ids");
+            }
+            input.put("resumeRunId", Ids.requireId("--resume", resumeRunId));
+        }
+        if (allowOlderBuild) {
+            input.put("allowOlderBuild", true);
+        }
         if (productType != null) {
             input.put("productType", Ids.requireProductType(productType));
         }
@@ -169,13 +208,43 @@ final class StartCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The execution's output: the run as FinishRun closed it and the {@code {success, failed}} summary; for a
+     * check run, how many databases are at each version.
+     */
     private static void printSummary(Cli cli, String output) {
+        JsonNode result;
         try {
-            JsonNode summary = output == null ? null : Json.MAPPER.readTree(output);
-            JsonNode message = summary == null ? null : summary.findValue("message");
-            cli.out().println(message == null ? String.valueOf(output) : message.asText());
+            result = output == null ? null : Json.MAPPER.readTree(output);
         } catch (IOException e) {
             cli.out().println(output);
+            return;
         }
+        JsonNode summary = result == null ? null : result.path("summary").path("message");
+        if (summary != null && summary.isTextual()) {
+            cli.out().println(summary.asText());
+        }
+        JsonNode run = result == null ? null : result.get("run");
+        if (run == null) {
+            return;
+        }
+        if (run.path("versions").isArray()
+                && !"migrate".equals(run.path("action").asText())) {
+            Map<String, Integer> histogram = new TreeMap<>();
+            run.get("versions")
+                    .forEach(v -> histogram.merge(
+                            v.path("tier").asText()
+                                    + (v.hasNonNull("productType")
+                                            ? " " + v.get("productType").asText()
+                                            : "") + " @ " + v.path("version").asText("empty") + " ("
+                                    + v.path("status").asText() + ")",
+                            v.path("count").asInt(),
+                            Integer::sum));
+            StatusTable.printHistogram(cli.out(), histogram);
+        }
+        cli.out().println(run.path("message").asText());
+        cli.out()
+                .println("Per database: helix-migrations run "
+                        + run.path("runId").asText());
     }
 }

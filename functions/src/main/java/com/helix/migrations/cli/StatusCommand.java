@@ -1,12 +1,18 @@
 package com.helix.migrations.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetOptions;
 import com.helix.migrations.fleet.FleetRun;
 import com.helix.migrations.fleet.FleetSummary;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.ledger.RunLedger;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,19 +49,33 @@ final class StatusCommand extends FleetCheckCommand {
                                 null,
                                 baselineCheck == null ? Action.STATUS : Action.BASELINE_CHECK,
                                 baselineCheck),
-                        outcome -> {});
+                        outcome -> {},
+                        cli.origin(false, null))
+                .outcomes();
         FleetSummary.Builder summary = new FleetSummary.Builder(Integer.MAX_VALUE);
         outcomes.forEach(summary::add);
         FleetSummary result = summary.build();
+        Map<String, RunLedger.LastRun> lastRuns = lastRuns(platform.ledger(), outcomes);
         if (output.json()) {
-            cli.out()
-                    .println(Report.documentNode(
-                                    result, outcomes, cli.interruption().signal())
-                            .toPrettyString());
+            ObjectNode document =
+                    Report.documentNode(result, outcomes, cli.interruption().signal());
+            document.set("lastMigrateRuns", Json.MAPPER.valueToTree(lastRuns));
+            cli.out().println(document.toPrettyString());
         } else {
-            StatusTable.print(cli.out(), outcomes);
+            StatusTable.print(cli.out(), outcomes, lastRuns);
         }
         boolean attention = result.pending() > 0 || result.blocked() > 0 || result.warned() > 0 || result.anyFailed();
         return check && attention ? Main.FAILED : Main.OK;
+    }
+
+    /** Per database ({@code tier/id}), how the last migrate run that reached it ended. */
+    private static Map<String, RunLedger.LastRun> lastRuns(RunLedger ledger, List<MigrationOutcome> outcomes) {
+        Map<String, RunLedger.LastRun> lastRuns = new TreeMap<>();
+        outcomes.stream()
+                .collect(Collectors.groupingBy(MigrationOutcome::tier))
+                .forEach((tier, ofTier) -> ledger.lastMigrateRuns(
+                                tier, ofTier.stream().map(MigrationOutcome::id).toList())
+                        .forEach((id, last) -> lastRuns.put(tier.wire() + "/" + id, last)));
+        return lastRuns;
     }
 }

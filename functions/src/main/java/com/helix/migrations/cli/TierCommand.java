@@ -45,6 +45,11 @@ abstract class TierCommand implements Callable<Integer> {
             description = "Start no new database after N failures (default: carry on to the end).")
     Integer maxFailures;
 
+    @Option(
+            names = "--allow-older-build",
+            description = "Run even though these migrations are older than those of the last successful run.")
+    boolean allowOlderBuild;
+
     @Override
     public Integer call() {
         Cli cli = parent.cli;
@@ -53,7 +58,8 @@ abstract class TierCommand implements Callable<Integer> {
         FleetRun.Scope scope = scope();
         Platform platform = connection.platform(cli.env());
         Report report = Report.of(cli, output);
-        new FleetRun(platform, cli.interruption().stopFor(platform)).run(List.of(scope), options, report);
+        new FleetRun(platform, cli.interruption().stopFor(platform))
+                .run(List.of(scope), options, report, cli.origin(allowOlderBuild, null));
         return report.exitCode(report.finish());
     }
 

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  *                            Null when unset.
  * @param database            session timeouts and TLS ({@code DB_*}).
  * @param flywayEnvironment   the {@code FLYWAY_*} variables: Flyway's own settings, for every tier.
+ * @param runStaleAfter       {@code RUN_STALE_AFTER_SECONDS} (default 120): a CLI run whose heartbeat is older
+ *                            than this is {@code abandoned} in the run ledger; it beats six times as often.
  */
 public record MigrationsConfig(
         String centralSecretId,
@@ -37,7 +39,10 @@ public record MigrationsConfig(
         Path secretsFile,
         Path migrationsDir,
         DatabaseSettings database,
-        Map<String, String> flywayEnvironment) {
+        Map<String, String> flywayEnvironment,
+        Duration runStaleAfter) {
+
+    public static final Duration DEFAULT_RUN_STALE_AFTER = Duration.ofMinutes(2);
 
     /** Every variable this project reads; the README's table lists the same. */
     public static final Set<String> VARIABLES = Set.of(
@@ -50,7 +55,8 @@ public record MigrationsConfig(
             "DB_LOCK_TIMEOUT_SECONDS",
             "DB_STATEMENT_TIMEOUT_SECONDS",
             "DB_SSL_MODE",
-            "DB_SSL_ROOT_CERT");
+            "DB_SSL_ROOT_CERT",
+            "RUN_STALE_AFTER_SECONDS");
 
     /** Flyway's own variables ({@code FLYWAY_OUT_OF_ORDER}, {@code FLYWAY_PLACEHOLDERS_X}), passed to Flyway for every tier. */
     public static final String FLYWAY_PREFIX = "FLYWAY_";
@@ -104,7 +110,8 @@ public record MigrationsConfig(
                 secretsFile,
                 migrationsDir(env),
                 database,
-                flywayEnvironment(env));
+                flywayEnvironment(env),
+                seconds(env, "RUN_STALE_AFTER_SECONDS", DEFAULT_RUN_STALE_AFTER, 6));
     }
 
     /** {@code MIGRATIONS_DIR}, checked; null when unset (the packaged migrations). */

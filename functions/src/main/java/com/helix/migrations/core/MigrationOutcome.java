@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * Never holds a credential.
  *
  * @param database        the database name on its server
- * @param fromVersion     the schema version before the run (null: empty)
+ * @param fromVersion     the schema version before the run (null: empty); always in the JSON, as the state
+ *                        machine selects it
  * @param toVersion       the schema version after the run: the newest migration applied successfully
  * @param failedMigration the newest migration whose history row says it failed (shown as {@code 8 (V9 failed)}), or null
  * @param applied         migrations applied by this run
@@ -38,8 +39,8 @@ public record MigrationOutcome(
         String database,
         Action action,
         MigrationStatus status,
-        String fromVersion,
-        String toVersion,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String fromVersion,
+        @JsonInclude(JsonInclude.Include.ALWAYS) String toVersion,
         String failedMigration,
         int applied,
         List<String> pending,

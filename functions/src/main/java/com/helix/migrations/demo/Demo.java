@@ -120,6 +120,7 @@ public final class Demo implements Callable<Integer> {
             exit = Math.max(exit, cli(env, "tenants", "--concurrency", concurrencyFlag));
             exit = Math.max(exit, cli(env, "products", "--concurrency", concurrencyFlag));
             cli(env, "status", "--concurrency", concurrencyFlag);
+            cli(env, "runs");
             return exit;
         } finally {
             deleteRecursively(work);

@@ -30,6 +30,8 @@ public enum ErrorCode {
     VALIDATION_FAILED(ValidationFailedException.class, Retry.NEVER, false),
     BASELINE_REFUSED(BaselineRefusedException.class, Retry.NEVER, true),
     OUT_OF_TIME(OutOfTimeException.class, Retry.WITH_BACKOFF, false),
+    /** The run ledger refused a run: another build's run is in progress, or this build is older. */
+    RUN_REFUSED(RunRefusedException.class, Retry.NEVER, true),
     /** A CLI run stopped by a signal; no function raises it. */
     INTERRUPTED(RunInterruptedException.class, Retry.NEVER, true),
     /** Anything this project did not raise on purpose: a bug, or something no one foresaw. */

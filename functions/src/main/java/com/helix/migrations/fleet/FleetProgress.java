@@ -26,4 +26,9 @@ public record FleetProgress(FleetSummary summary, boolean stop, String cause) {
         }
         return new FleetProgress(summary, stop, cause);
     }
+
+    /** The same progress, stopped: a stop was requested through the ledger. */
+    public FleetProgress stopped() {
+        return new FleetProgress(summary, true, cause);
+    }
 }

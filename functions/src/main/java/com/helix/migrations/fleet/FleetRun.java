@@ -1,30 +1,44 @@
 package com.helix.migrations.fleet;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.core.MigrationOutcome;
 import com.helix.migrations.core.Platform;
-import com.helix.migrations.exceptions.InvalidRequestException;
+import com.helix.migrations.exceptions.MigrationsException;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.ledger.RunLedger;
+import com.helix.migrations.ledger.RunRecord;
+import com.helix.migrations.ledger.RunStart;
+import com.helix.migrations.ledger.RunTarget;
+import com.helix.migrations.ledger.TargetResult;
 import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.schema.MigrationSources;
-import com.helix.migrations.target.Ids;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
+import com.helix.migrations.text.Printable;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one fan-out every command runs: the scopes in turn (central, tenants, products), each listed in
- * full before its first database starts, then run with bounded concurrency by {@link FleetRunner},
- * a {@link Listener} told as each database finishes. Mistakes in the migration sets, and a target
- * version that no migration has, are found before anything is listed.
+ * The one fan-out every command runs, recorded in the run ledger. The central database first, when
+ * asked for (the ledger lives in it); then the run starts: its tenant and product databases are frozen
+ * in the ledger, and run scope by scope, in the frozen order, with bounded concurrency by
+ * {@link FleetRunner}, each scope's databases looked up in the registry (in one query) when it starts. A {@link Listener} is told
+ * as each database finishes; the ledger records it. While the run goes on it beats, and a stop asked
+ * for through the ledger drains it. Mistakes in the migration sets, and a target version that no
+ * migration has, are found before anything starts.
  */
 public final class FleetRun {
-    /** Targets listed per query to the central database. */
-    public static final int LISTING_PAGE_SIZE = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(FleetRun.class);
+    /** Frozen databases read from the ledger at a time. */
+    static final int PAGE_SIZE = 1000;
 
     /** Hears how a run goes: the CLI's report, the status table. */
     public interface Listener {
@@ -42,6 +56,18 @@ public final class FleetRun {
          * @param stoppedBy  what stopped the run ({@code SIGINT}); null when it was not stopped
          */
         default void scopeDone(Scope scope, int notStarted, String stoppedBy) {}
+
+        /** The run is in the ledger (after the central database, when the run migrates it). */
+        default void runStarted(RunRecord run) {}
+
+        /** The run is closed in the ledger. */
+        default void runFinished(RunRecord run) {}
+
+        /**
+         * The run ended, but the central database stayed unreachable, so its outcomes (or its end) could not
+         * all be recorded: the ledger will show it {@code abandoned}.
+         */
+        default void runNotRecorded(RunRecord run, MigrationsException failure) {}
     }
 
     /**
@@ -60,7 +86,23 @@ public final class FleetRun {
         public static Scope all(Tier tier) {
             return new Scope(tier, null, null, null, null);
         }
+
+        TargetQuery query() {
+            return new TargetQuery(tier, productType, ids, excludeIds, null, jurisdiction);
+        }
     }
+
+    /**
+     * Who starts a run, and on what terms.
+     *
+     * @param startedBy {@code user@host}
+     * @param force     run even when this build is older than the last successful run's
+     * @param resumes   the run whose failed and unfinished databases to run again; null: list afresh
+     */
+    public record Origin(String startedBy, boolean force, String resumes) {}
+
+    /** The run as the ledger closed it (null when it could not be), and every database's outcome. */
+    public record Result(RunRecord run, List<MigrationOutcome> outcomes) {}
 
     private final Platform platform;
     private final Stop stop;
@@ -71,73 +113,154 @@ public final class FleetRun {
         this.stop = stop;
     }
 
-    /** Runs the action over every scope, in order; returns every outcome. */
-    public List<MigrationOutcome> run(List<Scope> scopes, FleetOptions options, Listener listener) {
-        for (Scope scope : scopes) {
-            for (MigrationSet set : sets(scope)) {
-                set.target(options.targetVersion());
-            }
-        }
-        requireNamedListed(scopes);
-        FleetRunner runner = new FleetRunner(platform.migrator(), stop);
+    /** Runs the action over the scopes (ignored by a resume), recorded as one run. */
+    public Result run(List<Scope> scopes, FleetOptions options, Listener listener, Origin origin) {
+        MigrationSources sources = platform.sources();
+        List<MigrationSet> sets = origin.resumes() != null
+                ? sources.all()
+                : scopes.stream().flatMap(scope -> sets(scope).stream()).toList();
+        sets.forEach(set -> set.target(options.targetVersion()));
         List<MigrationOutcome> outcomes = new ArrayList<>();
-        for (Scope scope : scopes) {
-            listener.starting(scope, options.action());
-            List<Target> targets = list(scope);
-            if (scope.tier() != Tier.CENTRAL) {
-                listener.found(scope, targets.size(), options.action());
-            }
-            FleetRunner.FleetResult result = runner.run(targets, options, listener::outcome);
-            outcomes.addAll(result.outcomes());
-            listener.scopeDone(scope, result.notStarted(), result.stoppedBy());
+        TargetResult central = null;
+        if (origin.resumes() == null && scopes.stream().anyMatch(s -> s.tier() == Tier.CENTRAL)) {
+            central = migrateCentral(options, listener, outcomes);
         }
-        return outcomes;
+        RunLedger ledger = platform.ledger();
+        RunRecord run = ledger.start(new RunStart(
+                RunLedger.CLI,
+                origin.startedBy(),
+                options.action().wire(),
+                !options.action().readOnly(),
+                optionsJson(scopes, options),
+                sources.build(),
+                origin.force(),
+                origin.resumes(),
+                scopes.stream()
+                        .filter(s -> s.tier() != Tier.CENTRAL)
+                        .map(Scope::query)
+                        .toList(),
+                central));
+        listener.runStarted(run);
+        Recorder recorder = new Recorder(ledger, run.id());
+        try (Heartbeat beating = new Heartbeat(ledger, run.id())) {
+            FleetRunner runner = new FleetRunner(
+                    (target, opts) -> {
+                        started(ledger, run.id(), target);
+                        return migrate(target, opts);
+                    },
+                    stop);
+            for (List<RunTarget> tier : frozen(ledger, run.id())) {
+                outcomes.addAll(runTier(runner, tier, scopes, options, listener, recorder));
+            }
+        }
+        try {
+            recorder.flush();
+            RunRecord finished = ledger.finish(run.id(), stop.cancelling() ? "stopped" : null);
+            listener.runFinished(finished);
+            return new Result(finished, outcomes);
+        } catch (MigrationsException e) {
+            // Every database ran; the ledger could not be told. The run is abandoned once its heartbeat is stale.
+            listener.runNotRecorded(run, e);
+            return new Result(null, outcomes);
+        }
     }
 
-    /** A scope's databases, listed in full. */
-    private List<Target> list(Scope scope) {
-        if (scope.tier() == Tier.CENTRAL) {
-            return List.of(platform.registry().find(Tier.CENTRAL, null));
-        }
-        return platform.registry()
-                .listAll(new TargetQuery(
-                        scope.tier(),
-                        scope.productType(),
-                        scope.ids(),
-                        scope.excludeIds(),
-                        null,
-                        scope.jurisdiction(),
-                        LISTING_PAGE_SIZE,
-                        null));
+    /** The central database, before the run starts (the ledger lives in it); its result, for the run. */
+    private TargetResult migrateCentral(FleetOptions options, Listener listener, List<MigrationOutcome> outcomes) {
+        listener.starting(Scope.central(), options.action());
+        FleetRunner.FleetResult result = new FleetRunner(this::migrate, stop)
+                .run(
+                        List.of(Target.named(Tier.CENTRAL, Target.CENTRAL_ID, "central", null)),
+                        options,
+                        listener::outcome);
+        outcomes.addAll(result.outcomes());
+        listener.scopeDone(Scope.central(), result.notStarted(), result.stoppedBy());
+        return result.outcomes().isEmpty()
+                ? null
+                : RunResults.of(result.outcomes().get(0));
     }
 
     /**
-     * Every id a run names is a database it will run on (or one it also excludes): an id that is unknown,
-     * inactive, not provisioned or outside the other filters is a mistake, refused before anything starts
-     * rather than skipped.
+     * One tier's frozen databases, looked up in the registry in one query as the tier starts, then run; each
+     * outcome reported and recorded as it comes.
      */
-    private void requireNamedListed(List<Scope> scopes) {
-        Set<String> unlisted = new LinkedHashSet<>();
-        scopes.stream().filter(scope -> scope.ids() != null).forEach(scope -> unlisted.addAll(scope.ids()));
-        if (unlisted.isEmpty()) {
-            return;
+    private List<MigrationOutcome> runTier(
+            FleetRunner runner,
+            List<RunTarget> frozen,
+            List<Scope> scopes,
+            FleetOptions options,
+            Listener listener,
+            Recorder recorder) {
+        Tier tier = frozen.get(0).tier();
+        Scope scope = scopes.stream().filter(s -> s.tier() == tier).findFirst().orElse(Scope.all(tier));
+        listener.starting(scope, options.action());
+        listener.found(scope, frozen.size(), options.action());
+        Map<String, Target> resolved = platform.registry()
+                .find(tier, frozen.stream().map(RunTarget::id).toList());
+        List<Target> targets = frozen.stream()
+                .map(t -> resolved.getOrDefault(t.id(), Target.named(t.tier(), t.id(), t.name(), t.productType())))
+                .toList();
+        FleetRunner.FleetResult result = runner.run(targets, options, outcome -> {
+            listener.outcome(outcome);
+            recorder.record(RunResults.of(outcome));
+        });
+        listener.scopeDone(scope, result.notStarted(), result.stoppedBy());
+        return result.outcomes();
+    }
+
+    /**
+     * One database, as the MigrateDatabase function runs it (with no deadline). A database resolved when its
+     * tier started runs as it was then; one that was not (gone from the registry, not provisioned, or central)
+     * is looked up now, which says why.
+     */
+    private MigrationOutcome migrate(Target target, FleetOptions options) {
+        return platform.migrator()
+                .run(
+                        target.location() != null ? target : platform.registry().find(target.tier(), target.id()),
+                        options.action(),
+                        options.targetVersion(),
+                        options.baseline(),
+                        null);
+    }
+
+    /** Marks a database running in the ledger, if it can: its outcome is what matters, and is kept until recorded. */
+    private static void started(RunLedger ledger, String runId, Target target) {
+        try {
+            ledger.started(runId, target.tier(), target.id());
+        } catch (MigrationsException e) {
+            LOG.warn(
+                    "Run {}: start of {} {} not recorded ({})",
+                    runId,
+                    target.tier(),
+                    Printable.of(target.id()),
+                    e.getMessage());
         }
-        for (Scope scope : scopes) {
-            if (scope.ids() != null) {
-                list(scope).forEach(target -> unlisted.remove(target.id()));
-                if (scope.excludeIds() != null) {
-                    scope.excludeIds().forEach(unlisted::remove);
+    }
+
+    /** The run's frozen tenant and product databases, one group per tier, in order. */
+    private static List<List<RunTarget>> frozen(RunLedger ledger, String runId) {
+        List<List<RunTarget>> groups = new ArrayList<>();
+        Long after = 0L;
+        while (after != null) {
+            RunLedger.Page page = ledger.page(runId, after, PAGE_SIZE);
+            if (!page.items().isEmpty()) {
+                if (groups.isEmpty()
+                        || groups.get(groups.size() - 1).get(0).tier()
+                                != page.items().get(0).tier()) {
+                    groups.add(new ArrayList<>());
                 }
+                groups.get(groups.size() - 1).addAll(page.items());
             }
+            after = page.nextSeq();
         }
-        if (!unlisted.isEmpty()) {
-            String tiers =
-                    scopes.stream().map(scope -> scope.tier().wire()).distinct().collect(Collectors.joining(" or "));
-            throw new InvalidRequestException(
-                    "ids name no active, provisioned " + tiers + " database (unknown, inactive, not provisioned, or "
-                            + "outside the other filters): "
-                            + unlisted.stream().map(Ids::quote).collect(Collectors.joining(", ")));
-        }
+        return groups;
+    }
+
+    /** What the ledger keeps of how the run was asked for, and what a resume reuses. */
+    private static ObjectNode optionsJson(List<Scope> scopes, FleetOptions options) {
+        ObjectNode json = Json.MAPPER.valueToTree(options);
+        json.set("scopes", Json.MAPPER.valueToTree(scopes));
+        return json;
     }
 
     /** The migration sets a scope's databases use, read and checked. */
@@ -148,5 +271,94 @@ public final class FleetRun {
         }
         List<String> types = scope.productType() != null ? List.of(scope.productType()) : sources.productTypes();
         return types.stream().map(type -> sources.set(Tier.PRODUCT, type)).toList();
+    }
+
+    /**
+     * The run is alive: its heartbeat is written every {@link RunLedger#heartbeatEvery()}, and a stop asked for
+     * through the ledger drains the run (nothing new starts, what runs finishes).
+     */
+    private final class Heartbeat implements AutoCloseable {
+        private final ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "run-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+
+        Heartbeat(RunLedger ledger, String runId) {
+            long every = ledger.heartbeatEvery().toMillis();
+            var unused = beat.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            if (ledger.heartbeat(runId)) {
+                                stop.drain("a stop request (helix-migrations stop " + runId + ")");
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.warn("Run {}: heartbeat not recorded ({}); trying again", runId, e.getMessage());
+                        }
+                    },
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void close() {
+            beat.shutdownNow();
+        }
+    }
+
+    /**
+     * Records outcomes as they come, from worker threads. A recording that fails is kept and tried again
+     * with the next one, and at the end: no outcome is lost while the central database comes back.
+     */
+    private static final class Recorder {
+        private final RunLedger ledger;
+        private final String runId;
+        private final List<TargetResult> waiting = new ArrayList<>();
+
+        Recorder(RunLedger ledger, String runId) {
+            this.ledger = ledger;
+            this.runId = runId;
+        }
+
+        synchronized void record(TargetResult result) {
+            waiting.add(result);
+            try {
+                write();
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "Run {}: {} results not recorded yet ({}); trying again",
+                        runId,
+                        waiting.size(),
+                        e.getMessage());
+            }
+        }
+
+        /** Writes what is waiting, trying a few times; throws when the central database stays away. */
+        synchronized void flush() {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    write();
+                    return;
+                } catch (RuntimeException e) {
+                    if (attempt == 5) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(1000L * attempt);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private void write() {
+            if (!waiting.isEmpty()) {
+                ledger.record(runId, List.copyOf(waiting));
+                waiting.clear();
+            }
+        }
     }
 }

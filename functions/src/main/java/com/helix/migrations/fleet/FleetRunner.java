@@ -114,7 +114,7 @@ public final class FleetRunner {
 
     private MigrationOutcome failed(Target target, FleetOptions options, RuntimeException e, long started) {
         RuntimeException failure =
-                stop.requested() ? new RunInterruptedException(stop.reason(), MigrationOutcome.error(e)) : e;
+                stop.cancelling() ? new RunInterruptedException(stop.reason(), MigrationOutcome.error(e)) : e;
         return MigrationOutcome.failed(target, options.action(), failure, elapsedMs(started));
     }
 

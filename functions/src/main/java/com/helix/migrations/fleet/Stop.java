@@ -9,6 +9,8 @@ import java.time.Duration;
  * database's work goes on (a cancel reaches only the statement running at that moment), so that a
  * transactional migration in progress rolls back and its locks are released; after the grace period
  * whatever is still open is closed. The databases stopped this way are reported as interrupted.
+ *
+ * <p>A drain ({@code helix-migrations stop RUN}) is gentler: no database is started, and those running finish.
  */
 public final class Stop {
     /** How long the databases in progress are given to roll back and close before their connections are. */
@@ -18,6 +20,7 @@ public final class Stop {
 
     private final OpenConnections connections;
     private volatile String reason;
+    private volatile boolean cancelling;
 
     public Stop(OpenConnections connections) {
         this.connections = connections;
@@ -32,6 +35,7 @@ public final class Stop {
         if (reason == null) {
             reason = why;
         }
+        cancelling = true;
         connections.refuseNew();
         long deadline = System.nanoTime() + GRACE.toNanos();
         while (connections.anyOpen() && System.nanoTime() < deadline) {
@@ -44,6 +48,22 @@ public final class Stop {
             }
         }
         connections.closeAll();
+    }
+
+    /**
+     * Starts no further database; those running finish.
+     *
+     * @param why what stopped it, for the report
+     */
+    public void drain(String why) {
+        if (reason == null) {
+            reason = why;
+        }
+    }
+
+    /** Whether the databases in progress are being cancelled (not left to finish). */
+    public boolean cancelling() {
+        return cancelling;
     }
 
     public boolean requested() {

@@ -10,9 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * ListTargets: one page of the active, provisioned databases of a tier, read from the central registry.
- * Input {@link TargetPages.Request} {@code {"tier","productType","ids","excludeIds","tenantIds","jurisdiction","pageSize","nextToken"}}
- * (all but tier optional); output {@code {"items":[{"tier","id","name","jurisdiction","productType"}],"count","nextToken"}}.
+ * ListTargets: one page of a run's databases, read from the run ledger, where StartRun froze them.
+ * Input {@link TargetPages.Request} {@code {"runId","pageSize","nextToken"}}; output
+ * {@code {"items":[{"tier","id","name","productType"}],"count","nextToken"}}.
  */
 public final class ListTargetsFunction implements RequestStreamHandler {
     private final TargetPages pages;
@@ -24,7 +24,7 @@ public final class ListTargetsFunction implements RequestStreamHandler {
         this(TargetPages.of(Platform.fromConfig(MigrationsConfig.forCentral(System.getenv()))));
         priming = Priming.register(() -> {
             pages.prime();
-            Priming.event(TargetPages.Request.class, "{\"tier\":\"tenant\",\"pageSize\":1}");
+            Priming.event(TargetPages.Request.class, "{\"runId\":\"priming\",\"pageSize\":1}");
         });
     }
 

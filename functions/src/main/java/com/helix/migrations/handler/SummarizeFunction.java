@@ -2,8 +2,11 @@ package com.helix.migrations.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.helix.migrations.config.MigrationsConfig;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetProgress;
 import com.helix.migrations.fleet.FleetSummary;
+import com.helix.migrations.fleet.RunSteps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,10 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Summarize: folds one page of per-database results ({@link SummarizeRequest}) into the running summary,
- * the original library's {@code {success, failed}} with counts. The lists are capped so the summary
- * stays a few kilobytes at 40,000 databases; the first failures are always named. Needs no
- * configuration and touches no database.
+ * Summarize: records one page of per-database results ({@link SummarizeRequest}) in the run ledger, in one
+ * statement, and folds them into the running summary, the original library's {@code {success, failed}}
+ * with counts. The lists are capped so the summary stays a few kilobytes at 40,000 databases; the first
+ * failures are always named. Stops the run once the failure limit is reached or a stop was requested.
  */
 public final class SummarizeFunction implements RequestStreamHandler {
     /** Ids kept in {@code success}; the count covers the rest. */
@@ -26,24 +29,31 @@ public final class SummarizeFunction implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SummarizeFunction.class);
 
-    @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        LambdaIO.handle(input, output, context, SummarizeRequest.class, SummarizeFunction::fold);
+    private final RunSteps steps;
+
+    public SummarizeFunction() {
+        this(RunSteps.of(Platform.fromConfig(MigrationsConfig.forCentral(System.getenv()))));
     }
 
-    static FleetProgress fold(SummarizeRequest request) {
-        FleetSummary.Builder builder = new FleetSummary.Builder(SUCCESS_CAP, FAILED_CAP);
-        if (request.summary() != null) {
-            builder.merge(request.summary());
-        }
-        request.results().forEach(result -> result.addTo(builder));
-        FleetProgress progress = FleetProgress.of(builder.build(), request.maxFailures(), CAUSE_SHOWN);
-        if (!request.results().isEmpty()) {
+    public SummarizeFunction(RunSteps steps) {
+        this.steps = steps;
+    }
+
+    @Override
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        LambdaIO.handle(input, output, context, SummarizeRequest.class, request -> {
+            FleetSummary.Builder builder = new FleetSummary.Builder(SUCCESS_CAP, FAILED_CAP);
+            if (request.summary() != null) {
+                builder.merge(request.summary());
+            }
+            request.results().forEach(result -> result.addTo(builder));
+            boolean stopRequested = steps.record(request.runId(), request.ledgerResults());
+            FleetProgress progress = FleetProgress.of(builder.build(), request.maxFailures(), CAUSE_SHOWN);
             LOG.info(
                     "{} ({} in this page)",
                     progress.summary().message(),
                     request.results().size());
-        }
-        return progress;
+            return stopRequested ? progress.stopped() : progress;
+        });
     }
 }

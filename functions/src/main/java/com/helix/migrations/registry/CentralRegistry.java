@@ -1,11 +1,6 @@
 package com.helix.migrations.registry;
 
-import com.helix.migrations.config.DatabaseSettings;
-import com.helix.migrations.credentials.Credentials;
-import com.helix.migrations.credentials.DatabaseCredentials;
-import com.helix.migrations.db.DataSources;
 import com.helix.migrations.db.SqlFailures;
-import com.helix.migrations.exceptions.InvalidSecretException;
 import com.helix.migrations.exceptions.ProductDatabaseNotProvisionedException;
 import com.helix.migrations.exceptions.ProductNotFoundException;
 import com.helix.migrations.exceptions.TenantDatabaseNotProvisionedException;
@@ -20,13 +15,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import javax.sql.DataSource;
 
 /**
  * Reads the central database: where each tenant's and product's database lives. Read-only, and
- * parameterised SQL only: ids never become SQL text. The central database is found through its
- * secret (in the home region), which must say where it is; the secret is read and the first
- * connection made on first use, never when the registry is built (a SnapStart snapshot holds neither).
+ * parameterised SQL only: ids never become SQL text.
  */
 public final class CentralRegistry {
     /** The other rows that name the same database (on the same server) as this one's {@code d}. */
@@ -56,22 +48,16 @@ public final class CentralRegistry {
             join tenants t on t.id = p.tenant_id
             """;
 
-    private final Credentials credentials;
-    private final String centralSecretId;
-    private final DatabaseSettings settings;
-    private volatile Central central;
+    private final CentralDatabase central;
 
-    /** @param centralSecretId the secret locating the central database ({@code CENTRAL_DB_SECRET_ID}) */
-    public CentralRegistry(Credentials credentials, String centralSecretId, DatabaseSettings settings) {
-        this.credentials = credentials;
-        this.centralSecretId = centralSecretId;
-        this.settings = settings;
+    public CentralRegistry(CentralDatabase central) {
+        this.central = central;
     }
 
     /** The database a tier and id name: the central database itself, or a tenant's or product's, provisioned. */
     public Target find(Tier tier, String id) {
         return switch (tier) {
-            case CENTRAL -> central().target();
+            case CENTRAL -> central.target();
             case TENANT -> tenant(id);
             case PRODUCT -> product(id);
         };
@@ -79,8 +65,7 @@ public final class CentralRegistry {
 
     /** Loads the driver and the secret store's clients (SnapStart priming); reads no secret, connects nowhere. */
     public void prime() {
-        credentials.prime();
-        DataSources.prime();
+        central.prime();
     }
 
     /** The tenant, provisioned; its status is reported, not checked. */
@@ -115,108 +100,131 @@ public final class CentralRegistry {
     }
 
     /**
-     * One page of the active, provisioned targets of a tier, in a stable order that alternates
-     * between database servers.
+     * The databases of these ids that are in the registry, whatever their status (each reported, not
+     * checked), looked up in one query: a run's frozen databases, resolved when their tier starts.
      */
-    public TargetPage list(TargetQuery query) {
+    public java.util.Map<String, Target> find(Tier tier, List<String> ids) {
+        String sql = switch (tier) {
+            case TENANT ->
+                "select " + TENANT_COLUMNS + "join tenant_databases d on d.tenant_id = t.id where t.id = any (?)";
+            case PRODUCT ->
+                "select " + PRODUCT_COLUMNS
+                        + "join product_databases d on d.tenant_product_id = p.id where p.id = any (?)";
+            case CENTRAL -> throw new IllegalArgumentException("central is one database");
+        };
+        java.util.Map<String, Target> found = new java.util.HashMap<>();
+        try (Connection connection = central.connection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Target target = read(tier, rs);
+                    found.put(target.id(), target);
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.central("look up " + tier + " targets", e);
+        }
+        return found;
+    }
+
+    /** Every active, provisioned target a query selects, by id: what a run would freeze now. */
+    public List<Target> list(TargetQuery query) {
+        Listing listing = listing(query, query.tier() == Tier.TENANT ? TENANT_COLUMNS : PRODUCT_COLUMNS);
+        List<Target> targets = new ArrayList<>();
+        try (Connection connection = central.connection();
+                PreparedStatement statement = connection.prepareStatement(listing.sql() + " order by id")) {
+            listing.bind(connection, statement, 1);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    targets.add(read(query.tier(), rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw SqlFailures.central("list " + query.tier() + " targets", e);
+        }
+        return targets;
+    }
+
+    /**
+     * The select of a query's active, provisioned targets, for the run ledger to freeze: columns
+     * {@code tier, target_id, name, product_type, host, port}. The host never leaves the central database.
+     */
+    public Listing listing(TargetQuery query) {
+        return listing(
+                query,
+                switch (query.tier()) {
+                    case TENANT ->
+                        "'tenant' as tier, t.id as target_id, t.name, null::text as product_type, d.host, d.port "
+                                + "from tenants t ";
+                    case PRODUCT ->
+                        "'product' as tier, p.id as target_id, t.name || ' ' || p.product_type as name, "
+                                + "p.product_type, d.host, d.port from tenant_products p join tenants t on t.id = p.tenant_id ";
+                    case CENTRAL -> throw new IllegalArgumentException("only tenant and product targets are listed");
+                });
+    }
+
+    private static Listing listing(TargetQuery query, String columns) {
         List<Object> params = new ArrayList<>();
-        StringBuilder where = new StringBuilder();
+        StringBuilder sql = new StringBuilder("select ").append(columns);
         String id;
-        String from;
         switch (query.tier()) {
             case TENANT -> {
-                from = TENANT_COLUMNS + "join tenant_databases d on d.tenant_id = t.id";
-                where.append(" where t.status = 'active'");
+                sql.append(" join tenant_databases d on d.tenant_id = t.id where t.status = 'active'");
                 id = "t.id";
             }
             case PRODUCT -> {
-                from = PRODUCT_COLUMNS + "join product_databases d on d.tenant_product_id = p.id";
-                where.append(" where p.status = 'active' and t.status = 'active'");
+                sql.append(" join product_databases d on d.tenant_product_id = p.id"
+                        + " where p.status = 'active' and t.status = 'active'");
                 id = "p.id";
                 if (query.productType() != null) {
-                    where.append(" and p.product_type = ?");
+                    sql.append(" and p.product_type = ?");
                     params.add(query.productType());
                 }
             }
             default -> throw new IllegalArgumentException("only tenant and product targets are listed");
         }
         if (query.ids() != null) {
-            where.append(" and ").append(id).append(" = any (?)");
+            sql.append(" and ").append(id).append(" = any (?)");
             params.add(query.ids().toArray(String[]::new));
         }
         if (!query.excludeIds().isEmpty()) {
-            where.append(" and ").append(id).append(" <> all (?)");
+            sql.append(" and ").append(id).append(" <> all (?)");
             params.add(query.excludeIds().toArray(String[]::new));
         }
         if (query.tenantIds() != null) {
-            where.append(" and t.id = any (?)");
+            sql.append(" and t.id = any (?)");
             params.add(query.tenantIds().toArray(String[]::new));
         }
         if (query.jurisdiction() != null) {
-            where.append(" and t.jurisdiction = ?");
+            sql.append(" and t.jurisdiction = ?");
             params.add(query.jurisdiction());
         }
-        // The slot numbers each server's databases 1, 2, 3…; ordering by slot first interleaves servers.
-        StringBuilder sql = new StringBuilder("with listed as (select ")
-                .append(from)
-                .append(where)
-                .append(
-                        "), slotted as (select listed.*, row_number() over (partition by host, port order by id) as slot from listed)")
-                .append(" select * from slotted");
-        if (query.after() != null) {
-            TargetQuery.Cursor after = query.after();
-            sql.append(" where (slot, host, port, id) > (?, ?, ?, ?)");
-            params.add(after.slot());
-            params.add(after.host());
-            params.add(after.port());
-            params.add(after.id());
-        }
-        sql.append(" order by slot, host, port, id limit ?");
-        int pageSize = Math.max(1, query.pageSize());
-        params.add(pageSize == Integer.MAX_VALUE ? Long.MAX_VALUE : pageSize + 1L);
-
-        List<Target> items = new ArrayList<>();
-        List<TargetQuery.Cursor> cursors = new ArrayList<>();
-        try (Connection connection = central().dataSource().getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-            bind(connection, statement, params);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    Target target = read(query.tier(), rs);
-                    items.add(target);
-                    cursors.add(new TargetQuery.Cursor(
-                            rs.getLong("slot"),
-                            target.location().host(),
-                            target.location().port(),
-                            target.id()));
-                }
-            }
-        } catch (SQLException e) {
-            throw SqlFailures.central("list " + query.tier() + " targets", e);
-        }
-        if (items.size() > pageSize) {
-            items.remove(items.size() - 1);
-            return new TargetPage(items, cursors.get(items.size() - 1));
-        }
-        return new TargetPage(items, null);
+        return new Listing(sql.toString(), List.copyOf(params));
     }
 
-    /** Every page of a listing, for in-process callers. */
-    public List<Target> listAll(TargetQuery query) {
-        List<Target> all = new ArrayList<>();
-        TargetQuery page = query;
-        while (true) {
-            TargetPage result = list(page);
-            all.addAll(result.items());
-            if (result.next() == null) {
-                return all;
+    /** A parameterised select: our SQL text, and the values bound to it (never spliced into the text). */
+    public record Listing(String sql, List<Object> params) {
+        /**
+         * Binds the values from the given parameter index on.
+         *
+         * @return the index after the last one bound
+         */
+        public int bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
+            int index = first;
+            for (Object param : params) {
+                if (param instanceof String[] array) {
+                    statement.setArray(index++, connection.createArrayOf("text", array));
+                } else {
+                    statement.setObject(index++, param);
+                }
             }
-            page = page.next(result.next());
+            return index;
         }
     }
 
     private Target findOne(Tier tier, String sql, String id) {
-        try (Connection connection = central().dataSource().getConnection();
+        try (Connection connection = central.connection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, id);
             try (ResultSet rs = statement.executeQuery()) {
@@ -246,7 +254,7 @@ public final class CentralRegistry {
             if (refusal == null && sharedWith != null) {
                 refusal = "database shared with " + sharedWith;
             }
-            if (refusal == null && location.sameDatabase(central().target().location())) {
+            if (refusal == null && location.sameDatabase(central.target().location())) {
                 refusal = "database is the central database";
             }
         }
@@ -260,50 +268,5 @@ public final class CentralRegistry {
                 rs.getString("status"),
                 location,
                 refusal);
-    }
-
-    private static void bind(Connection connection, PreparedStatement statement, List<Object> params)
-            throws SQLException {
-        for (int i = 0; i < params.size(); i++) {
-            Object param = params.get(i);
-            if (param instanceof String[] array) {
-                statement.setArray(i + 1, connection.createArrayOf("text", array));
-            } else {
-                statement.setObject(i + 1, param);
-            }
-        }
-    }
-
-    private Central central() {
-        Central current = central;
-        if (current == null) {
-            synchronized (this) {
-                current = central;
-                if (current == null) {
-                    current = Central.open(credentials, centralSecretId, settings);
-                    central = current;
-                }
-            }
-        }
-        return current;
-    }
-
-    /** The central database: where its secret says it is. */
-    private record Central(Target target, DataSource dataSource) {
-        static Central open(Credentials credentials, String secretId, DatabaseSettings settings) {
-            DatabaseCredentials secret = credentials.home(secretId);
-            if (secret.host() == null) {
-                throw new InvalidSecretException(secretId, "no host");
-            }
-            if (secret.dbname() == null) {
-                throw new InvalidSecretException(secretId, "no dbname");
-            }
-            DatabaseLocation location = new DatabaseLocation(
-                    secret.host(), secret.port() == null ? 5432 : secret.port(), secret.dbname(), secretId);
-            if (location.problem() != null) {
-                throw new InvalidSecretException(secretId, location.problem());
-            }
-            return new Central(Target.central(location), DataSources.postgres(location, secret, settings));
-        }
     }
 }

@@ -13,8 +13,6 @@ import java.util.List;
  * @param excludeIds  never these ids
  * @param tenantIds   only these tenants' databases (for products: the products of these tenants)
  * @param jurisdiction only this jurisdiction
- * @param pageSize    at most this many per page
- * @param after       the cursor of the last item of the previous page, or null for the first page
  */
 public record TargetQuery(
         Tier tier,
@@ -22,9 +20,7 @@ public record TargetQuery(
         List<String> ids,
         List<String> excludeIds,
         List<String> tenantIds,
-        String jurisdiction,
-        int pageSize,
-        Cursor after) {
+        String jurisdiction) {
 
     /** Every filter is checked here, so no caller can list with a malformed one. */
     public TargetQuery {
@@ -48,16 +44,6 @@ public record TargetQuery(
     }
 
     public static TargetQuery all(Tier tier) {
-        return new TargetQuery(tier, null, null, null, null, null, Integer.MAX_VALUE, null);
+        return new TargetQuery(tier, null, null, null, null, null);
     }
-
-    public TargetQuery next(Cursor cursor) {
-        return new TargetQuery(tier, productType, ids, excludeIds, tenantIds, jurisdiction, pageSize, cursor);
-    }
-
-    /**
-     * A position in the listing order: the n-th database of its server ({@code slot}), then server,
-     * then id. Listing by slot first interleaves servers, so concurrent workers spread across them.
-     */
-    public record Cursor(long slot, String host, int port, String id) {}
 }

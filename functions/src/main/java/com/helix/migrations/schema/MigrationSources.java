@@ -64,6 +64,18 @@ public final class MigrationSources {
     }
 
     /**
+     * This build's migrations: the latest version of each folder that can be read ({@code tenant} →
+     * {@code 5}, {@code product/kira} → {@code 4}; {@code 0} for an empty one).
+     */
+    public Map<String, String> build() {
+        Map<String, String> build = new java.util.TreeMap<>();
+        for (MigrationSet set : prime()) {
+            build.put(set.folder(), set.latest() == null ? "0" : set.latest().getVersion());
+        }
+        return build;
+    }
+
+    /**
      * Reads and checks every set ahead of use (SnapStart priming); returns those that can be used. One
      * that cannot is not an error here: every use of it reports why.
      */

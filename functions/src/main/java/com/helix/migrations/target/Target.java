@@ -28,4 +28,9 @@ public record Target(
     public static Target central(DatabaseLocation location) {
         return new Target(Tier.CENTRAL, CENTRAL_ID, "central", null, null, true, "active", location, null);
     }
+
+    /** A database known by its tier and id only (a run's frozen list), to be looked up when its turn comes. */
+    public static Target named(Tier tier, String id, String name, String productType) {
+        return new Target(tier, id, name, null, productType, false, null, null, null);
+    }
 }

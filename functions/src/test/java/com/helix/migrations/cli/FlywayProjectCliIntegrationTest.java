@@ -62,7 +62,10 @@ class FlywayProjectCliIntegrationTest {
         assertThat(document.get("results").get(0).get("pending"))
                 .extracting(JsonNode::asText)
                 .contains("R touch function");
-        assertThat(json.out()).doesNotContain("null");
+        // Only the versions may be null (an empty schema), and they are always present, as the state machine selects
+        // them.
+        assertThat(json.out().replace("\"fromVersion\" : null", "").replace("\"toVersion\" : null", ""))
+                .doesNotContain("null");
 
         CliRun table = CliRun.of(env, "status", "--tier", "tenant");
         assertThat(table.exit()).as(table.toString()).isZero();

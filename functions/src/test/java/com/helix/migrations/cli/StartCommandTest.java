@@ -82,6 +82,55 @@ class StartCommandTest {
     }
 
     @Test
+    void aStatusRun_printsTheVersionsHistogram_andAResumeSendsTheRunToResume() {
+        describe("SUCCEEDED", Map.of("output", """
+                        {"run": {"runId": "20261125-101500-3fa2c1", "action": "status", "status": "succeeded",
+                                 "message": "Run 20261125-101500-3fa2c1 succeeded: 0 migrated, 3 up to date, 0 failed, 0 not started",
+                                 "versions": [{"tier": "tenant", "version": "5", "status": "up_to_date", "count": 3},
+                                              {"tier": "product", "productType": "kira", "version": "3",
+                                               "status": "needs_migration", "count": 1}]},
+                         "summary": {"message": "Migration complete: 4 succeeded, 0 failed"}}"""));
+
+        CliRun run = CliRun.of(
+                Map.of(),
+                "start",
+                "--state-machine-arn",
+                STATE_MACHINE,
+                "--action",
+                "status",
+                "--wait",
+                "--poll",
+                "0.05");
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("Databases per version:")
+                .containsPattern("tenant @ 5 \\(up_to_date\\) +3  █+")
+                .containsPattern("product kira @ 3 \\(needs_migration\\) +1  █+")
+                .contains("Run 20261125-101500-3fa2c1 succeeded: 0 migrated, 3 up to date")
+                .contains("Per database: helix-migrations run 20261125-101500-3fa2c1");
+        sfn.verify(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(matchingJsonPath("$.input", equalToJson("{\"action\":\"status\"}"))));
+
+        CliRun resume = CliRun.of(
+                Map.of(),
+                "start",
+                "--state-machine-arn",
+                STATE_MACHINE,
+                "--resume",
+                "20261125-101500-3fa2c1",
+                "--allow-older-build");
+        assertThat(resume.exit()).as(resume.toString()).isZero();
+        sfn.verify(postRequestedFor(urlEqualTo("/"))
+                .withRequestBody(matchingJsonPath(
+                        "$.input",
+                        equalToJson("{\"resumeRunId\":\"20261125-101500-3fa2c1\",\"allowOlderBuild\":true}"))));
+        assertThat(CliRun.of(Map.of(), "start", "--state-machine-arn", STATE_MACHINE, "--action", "repair")
+                        .err())
+                .contains("--action must be migrate, status or validate, not repair");
+    }
+
+    @Test
     void failed_printsTheCauseAndExitsOne() {
         describe(
                 "FAILED",

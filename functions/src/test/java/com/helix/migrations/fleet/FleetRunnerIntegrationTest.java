@@ -39,7 +39,7 @@ class FleetRunnerIntegrationTest {
     @Test
     void anUnexpectedExceptionForOneTarget_becomesItsFailedResult_andTheOthersFinish() {
         Platform platform = fleet.platform();
-        List<Target> targets = platform.registry().listAll(TargetQuery.all(Tier.TENANT));
+        List<Target> targets = platform.registry().list(TargetQuery.all(Tier.TENANT));
         FleetRunner.Work buggy = (target, options) -> {
             if (target.id().equals("globex-eu")) {
                 throw new IllegalStateException("a bug in the work for " + target.id());

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.TenantNotFoundException;
+import com.helix.migrations.fleet.RunSteps;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
+import com.helix.migrations.handler.StartRunFunction;
 import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.support.TestFleet;
@@ -34,6 +36,7 @@ class BadInputIntegrationTest {
     private static RequestStreamHandler migrate;
     private static RequestStreamHandler list;
     private static RequestStreamHandler summarize;
+    private static RequestStreamHandler start;
 
     @BeforeAll
     static void fleet() {
@@ -42,7 +45,9 @@ class BadInputIntegrationTest {
         fleet.serveSecrets();
         migrate = new MigrateDatabaseFunction(fleet.platform());
         list = new ListTargetsFunction(com.helix.migrations.fleet.TargetPages.of(fleet.platform()));
-        summarize = new SummarizeFunction();
+        RunSteps steps = RunSteps.of(fleet.platform());
+        summarize = new SummarizeFunction(steps);
+        start = new StartRunFunction(steps);
     }
 
     @AfterAll
@@ -90,30 +95,43 @@ class BadInputIntegrationTest {
         }
         // ListTargets
         for (String event : List.of(
-                "{\"tier\":\"product\",\"productType\":\"../kira\"}",
-                "{\"tier\":\"product\",\"productType\":\"Kira\"}",
-                "{\"tier\":\"tenant\",\"pageSize\":-5}",
-                "{\"tier\":\"tenant\",\"pageSize\":100000}",
-                "{\"tier\":\"tenant\",\"pageSize\":\"10\"}",
-                "{\"tier\":\"tenant\",\"pageSize\":1.5}",
-                "{\"tier\":\"tenant\",\"ids\":[1,2]}",
-                "{\"tier\":\"tenant\",\"ids\":\"acme-uk\"}",
-                "{\"tier\":\"tenant\",\"jurisdiction\":\"uk'; drop table tenants; --\"}",
-                "{\"tier\":\"tenant\",\"nextToken\":\"%%%\"}",
-                "{\"tier\":\"tenant\",\"nextToken\":12}",
-                "{\"tier\":\"central\"}",
-                "{\"tier\":\"tenant\",\"productType\":\"kira\"}",
-                "{\"tier\":\"tenant\",\"tenantIds\":[null]}")) {
+                "{\"tier\":\"tenant\"}",
+                "{\"pageSize\":10}",
+                "{\"runId\":\"r\",\"pageSize\":-5}",
+                "{\"runId\":\"r\",\"pageSize\":100000}",
+                "{\"runId\":\"r\",\"pageSize\":\"10\"}",
+                "{\"runId\":\"r\",\"pageSize\":1.5}",
+                "{\"runId\":\"r\",\"nextToken\":\"%%%\"}",
+                "{\"runId\":\"r\",\"nextToken\":12}",
+                "{\"runId\":[\"r\"]}")) {
             cases.add(Arguments.of("ListTargets", event));
+        }
+        // StartRun
+        String arn = "\"executionArn\":\"arn:aws:states:eu-west-2:123456789012:execution:m:x\"";
+        for (String event : List.of(
+                "{}",
+                "{" + arn + "}",
+                "{" + arn + ",\"input\":{\"productType\":\"../kira\"}}",
+                "{" + arn + ",\"input\":{\"action\":\"repair\"}}",
+                "{" + arn + ",\"input\":{\"action\":\"drop\"}}",
+                "{" + arn + ",\"input\":{\"maxFailures\":0}}",
+                "{" + arn + ",\"input\":{\"maxConcurrency\":0}}",
+                "{" + arn + ",\"input\":{\"tenantIds\":[null]}}",
+                "{" + arn + ",\"input\":{\"tenantid\":[\"acme-uk\"]}}",
+                "{" + arn + ",\"input\":{\"resumeRunId\":\"x\",\"productType\":\"kira\"}}",
+                "{" + arn + ",\"input\":{},\"central\":{\"status\":\"great\"}}")) {
+            cases.add(Arguments.of("StartRun", event));
         }
         // Summarize
         for (String event : List.of(
-                "{\"results\":null}",
-                "{\"results\":[1]}",
-                "{\"results\":[{\"id\":\"a\",\"status\":\"great\"}]}",
-                "{\"results\":[],\"maxFailures\":0}",
-                "{\"results\":[],\"summary\":\"x\"}",
-                "{\"results\":[],\"maxFailures\":-1}")) {
+                "{\"runId\":\"r\",\"results\":null}",
+                "{\"results\":[]}",
+                "{\"runId\":\"r\",\"results\":[1]}",
+                "{\"runId\":\"r\",\"results\":[{\"tier\":\"tenant\",\"id\":\"a\",\"status\":\"great\"}]}",
+                "{\"runId\":\"r\",\"results\":[{\"status\":\"migrated\"}]}",
+                "{\"runId\":\"r\",\"results\":[],\"maxFailures\":0}",
+                "{\"runId\":\"r\",\"results\":[],\"summary\":\"x\"}",
+                "{\"runId\":\"r\",\"results\":[],\"maxFailures\":-1}")) {
             cases.add(Arguments.of("Summarize", event));
         }
         return cases.stream();
@@ -126,6 +144,7 @@ class BadInputIntegrationTest {
         RequestStreamHandler handler = switch (function) {
             case "MigrateDatabase" -> migrate;
             case "ListTargets" -> list;
+            case "StartRun" -> start;
             default -> summarize;
         };
 
@@ -158,22 +177,17 @@ class BadInputIntegrationTest {
 
         Throwable refused = catchThrowable(() -> migrate.handleRequest(
                 new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null));
-        ByteArrayOutputStream listed = new ByteArrayOutputStream();
-        list.handleRequest(
-                new ByteArrayInputStream(("{\"tier\":\"tenant\",\"ids\":[" + Json.MAPPER.writeValueAsString(id) + "]}")
-                        .getBytes(StandardCharsets.UTF_8)),
-                listed,
-                null);
 
         assertThat(refused).isInstanceOf(TenantNotFoundException.class).hasMessage("Tenant not found: " + id);
-        assertThat(Json.MAPPER.readTree(listed.toByteArray()).get("count").asInt())
-                .isZero();
         assertThat(snapshot()).isEqualTo(before);
     }
 
     static List<String> snapshot() {
         List<String> state = new ArrayList<>(fleet.schemaSnapshot(fleet.builder.centralDatabase()));
         state.addAll(fleet.strings(fleet.builder.centralDatabase(), "select id || status from tenants order by id"));
+        state.addAll(fleet.strings(
+                fleet.builder.centralDatabase(),
+                "select (select count(*) from migration_runs) || ':' || (select count(*) from migration_run_targets)"));
         state.addAll(fleet.history(fleet.builder.tenantDatabase("acme-uk")));
         return state;
     }

@@ -38,7 +38,7 @@ class ConnectionBoundIntegrationTest {
             }
             fleet.serveSecrets();
             Platform platform = fleet.platform();
-            var targets = platform.registry().listAll(TargetQuery.all(Tier.TENANT));
+            var targets = platform.registry().list(TargetQuery.all(Tier.TENANT));
             AtomicBoolean running = new AtomicBoolean(true);
             AtomicInteger peak = new AtomicInteger();
             Thread sampler = Thread.ofPlatform().start(() -> {

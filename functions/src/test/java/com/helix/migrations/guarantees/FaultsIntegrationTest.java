@@ -293,8 +293,8 @@ class FaultsIntegrationTest {
     void aDatabaseThatRefusesConnections_failsAlone_andTheRestOfTheFleetCompletes() {
         Platform platform = fleet.platform();
         var targets = platform.registry()
-                .listAll(new com.helix.migrations.registry.TargetQuery(
-                        Tier.TENANT, null, List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null, 100, null));
+                .list(new com.helix.migrations.registry.TargetQuery(
+                        Tier.TENANT, null, List.of("ok-1-uk", "gone-uk", "ok-2-eu"), null, null, null));
 
         var result = new com.helix.migrations.fleet.FleetRunner(
                         platform.migrator(), new com.helix.migrations.fleet.Stop(platform.connections()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.exceptions.InvalidRegistryRowException;
+import com.helix.migrations.fleet.RunSteps;
 import com.helix.migrations.fleet.TargetPages;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
@@ -133,10 +134,18 @@ class HostileRegistryIntegrationTest {
 
     @Test
     void theStateMachinesFunctions_listTheBadRows_andMigrateDatabaseRefusesEachForTheSameReason() throws Exception {
+        String runId = RunSteps.of(fleet.platform())
+                .start(Json.MAPPER.convertValue(
+                        Json.MAPPER
+                                .createObjectNode()
+                                .put("executionArn", "arn:aws:states:eu-west-2:123456789012:execution:m:hostile")
+                                .set("input", Json.MAPPER.createObjectNode()),
+                        RunSteps.StartRequest.class))
+                .runId();
         ByteArrayOutputStream listed = new ByteArrayOutputStream();
         new ListTargetsFunction(TargetPages.of(fleet.platform()))
                 .handleRequest(
-                        new ByteArrayInputStream("{\"tier\":\"tenant\"}".getBytes(StandardCharsets.UTF_8)),
+                        new ByteArrayInputStream(("{\"runId\":\"" + runId + "\"}").getBytes(StandardCharsets.UTF_8)),
                         listed,
                         null);
         List<String> ids = new ArrayList<>();

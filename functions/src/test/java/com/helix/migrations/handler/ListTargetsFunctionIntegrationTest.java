@@ -3,9 +3,13 @@ package com.helix.migrations.handler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.UnknownProductTypeException;
+import com.helix.migrations.fleet.RunSteps;
+import com.helix.migrations.fleet.TargetPages;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.support.TestFleet;
 import java.io.ByteArrayInputStream;
@@ -16,17 +20,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Needs: the embedded PostgreSQL (the central registry only: listing opens no tenant database).
- * Pages of active, provisioned targets, servers interleaved, stable across pages.
+ * Needs: the embedded PostgreSQL (the central database only: no tenant database is opened). StartRun
+ * freezes a run's active, provisioned databases in the ledger, servers interleaved; ListTargets pages
+ * through them by (run id, seq), tenants before products, with tokens that carry no host; both, and
+ * Summarize, change nothing when called again with the same input.
  */
 class ListTargetsFunctionIntegrationTest {
+    private static final AtomicInteger EXECUTIONS = new AtomicInteger();
+
     private static TestFleet fleet;
-    private static ListTargetsFunction function;
+    private static ListTargetsFunction list;
+    private static StartRunFunction start;
+    private static SummarizeFunction summarize;
 
     @BeforeAll
     static void fleet() {
@@ -52,7 +63,10 @@ class ListTargetsFunctionIntegrationTest {
         sql.append("insert into tenants (id, name, jurisdiction) values ('t10', 'Tenant 10', 'uk');");
         fleet.builder.execute(central, sql.toString());
         fleet.serveSecrets();
-        function = new ListTargetsFunction(com.helix.migrations.fleet.TargetPages.of(fleet.platform()));
+        RunSteps steps = RunSteps.of(fleet.platform());
+        list = new ListTargetsFunction(TargetPages.of(fleet.platform()));
+        start = new StartRunFunction(steps);
+        summarize = new SummarizeFunction(steps);
     }
 
     @AfterAll
@@ -60,87 +74,197 @@ class ListTargetsFunctionIntegrationTest {
         fleet.close();
     }
 
-    static JsonNode invoke(String event) throws IOException {
+    static JsonNode invoke(RequestStreamHandler function, String event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return Json.MAPPER.readTree(out.toByteArray());
     }
 
-    @Test
-    void pages_coverEveryActiveProvisionedTenantOnce_withServersInterleaved() throws IOException {
-        List<JsonNode> items = new ArrayList<>();
+    /** StartRun for a new execution with this input; returns the run id. */
+    static String startRun(String input) throws IOException {
+        return invoke(start, startEvent(input)).get("runId").asText();
+    }
+
+    static String startEvent(String input) {
+        return "{\"executionArn\":\"arn:aws:states:eu-west-2:123456789012:execution:m:e" + EXECUTIONS.incrementAndGet()
+                + "\",\"input\":" + input + ",\"central\":null}";
+    }
+
+    static List<JsonNode> pages(String runId, int pageSize) throws IOException {
+        List<JsonNode> pages = new ArrayList<>();
         String token = null;
-        int pages = 0;
         do {
-            JsonNode page = invoke("{\"tier\":\"tenant\",\"pageSize\":3"
-                    + (token == null ? "" : ",\"nextToken\":\"" + token + "\"") + "}");
+            JsonNode page = invoke(
+                    list,
+                    "{\"runId\":\"" + runId + "\",\"pageSize\":" + pageSize
+                            + (token == null ? "" : ",\"nextToken\":\"" + token + "\"") + "}");
             assertThat(page.get("count").asInt())
                     .isEqualTo(page.get("items").size())
-                    .isLessThanOrEqualTo(3);
-            page.get("items").forEach(items::add);
+                    .isLessThanOrEqualTo(pageSize);
+            pages.add(page);
             token = page.has("nextToken") ? page.get("nextToken").asText() : null;
-            pages++;
         } while (token != null);
+        return pages;
+    }
 
-        assertThat(pages).isEqualTo(3);
-        assertThat(items)
-                .extracting(i -> i.get("id").asText())
-                .containsExactly("t03", "t01", "t02", "t06", "t04", "t08", "t09", "t07");
-        assertThat(items.get(0).get("name").asText()).isEqualTo("Tenant 3");
-        assertThat(items.get(0).get("jurisdiction").asText()).isEqualTo("uk");
-        assertThat(items.get(0).get("tier").asText()).isEqualTo("tenant");
-        String all = items.toString();
-        assertThat(all).doesNotContain("db-a").doesNotContain("helix/x").doesNotContain("secret");
+    static List<String> ids(List<JsonNode> pages) {
+        List<String> ids = new ArrayList<>();
+        pages.forEach(
+                page -> page.get("items").forEach(item -> ids.add(item.get("id").asText())));
+        return ids;
     }
 
     @Test
-    void filters_narrowTheListing() throws IOException {
-        assertThat(invoke("{\"tier\":\"tenant\",\"jurisdiction\":\"eu\"}").get("items"))
-                .extracting(i -> i.get("id").asText())
-                .containsExactlyInAnyOrder("t02", "t04", "t06", "t08");
-        assertThat(invoke("{\"tier\":\"tenant\",\"ids\":[\"t01\",\"t05\",\"t10\"]}")
-                        .get("items"))
-                .extracting(i -> i.get("id").asText())
-                .as("suspended and unprovisioned stay out even when named")
-                .containsExactly("t01");
-        assertThat(invoke(
-                                "{\"tier\":\"product\",\"productType\":\"kira\",\"tenantIds\":[\"t01\",\"t02\"],\"excludeIds\":[\"t02-kira\"]}")
-                        .get("items"))
-                .extracting(
-                        i -> i.get("id").asText() + "/" + i.get("productType").asText())
-                .containsExactly("t01-kira/kira");
-    }
+    void pages_coverEveryActiveProvisionedDatabaseOnce_tenantsFirst_withServersInterleaved() throws IOException {
+        String runId = startRun("{}");
 
-    @Test
-    void everySampleListTargetsEvent_runs() throws IOException {
-        try (var files = Files.list(Path.of("..", "events"))) {
-            for (Path event : files.filter(p -> p.getFileName().toString().startsWith("list-targets-"))
-                    .toList()) {
-                JsonNode page = invoke(Files.readString(event));
-                assertThat(page.get("count").asInt()).as(event.toString()).isPositive();
+        List<JsonNode> pages = pages(runId, 3);
+
+        assertThat(ids(pages))
+                .containsExactly(
+                        "t03",
+                        "t01",
+                        "t02",
+                        "t06",
+                        "t04",
+                        "t08",
+                        "t09",
+                        "t07", // tenants: servers a, b, c in turn
+                        "t01-kira",
+                        "t02-kira",
+                        "t03-kira",
+                        "t04-kira",
+                        "t06-kira",
+                        "t07-kira",
+                        "t08-kira",
+                        "t09-kira");
+        assertThat(pages).hasSize(6);
+        assertThat(pages.get(2).get("items"))
+                .as("a page never mixes tiers")
+                .extracting(i -> i.get("tier").asText())
+                .containsOnly("tenant");
+        JsonNode first = pages.get(0).get("items").get(0);
+        assertThat(first.get("name").asText()).isEqualTo("Tenant 3");
+        assertThat(first.get("tier").asText()).isEqualTo("tenant");
+        String all = pages.toString();
+        assertThat(all).doesNotContain("db-a").doesNotContain("db-k").doesNotContain("helix/x");
+        for (JsonNode page : pages) {
+            if (page.has("nextToken")) {
+                String decoded = new String(
+                        java.util.Base64.getUrlDecoder()
+                                .decode(page.get("nextToken").asText()),
+                        StandardCharsets.UTF_8);
+                assertThat(decoded)
+                        .as("the token carries the run and a position, no host")
+                        .doesNotContain("db-");
             }
         }
+        assertThat(fleet.strings(
+                        fleet.builder.centralDatabase(),
+                        "select string_agg(distinct server::text, ',' order by server::text) from migration_run_targets"
+                                + " where run_id = '" + runId + "'"))
+                .containsExactly("1,2,3,4");
     }
 
     @Test
-    void badRequests_areRefusedWithTheirReason() {
-        assertThatThrownBy(() -> invoke("{\"tier\":\"product\",\"productType\":\"nova\"}"))
+    void filters_narrowWhatIsFrozen() throws IOException {
+        assertThat(ids(pages(startRun("{\"tenantIds\":[\"t01\",\"t05\",\"t10\"]}"), 100)))
+                .as("suspended and unprovisioned stay out even when named")
+                .containsExactly("t01", "t01-kira");
+        assertThat(ids(pages(startRun("{\"productType\":\"kira\",\"tenantIds\":[\"t02\"]}"), 100)))
+                .containsExactly("t02", "t02-kira");
+    }
+
+    @Test
+    void startRunAndSummarize_calledTwiceWithTheSameInput_changeTheLedgerOnce() throws IOException {
+        String event = startEvent("{}");
+        String runId = invoke(start, event).get("runId").asText();
+        List<String> frozen = ledgerRows(runId);
+
+        assertThat(invoke(start, event).get("runId").asText()).isEqualTo(runId);
+        assertThat(ledgerRows(runId)).isEqualTo(frozen);
+        String arn = Json.MAPPER.readTree(event).get("executionArn").asText();
+        assertThat(fleet.strings(
+                        fleet.builder.centralDatabase(),
+                        "select count(*) from migration_runs where started_by = '" + arn + "'"))
+                .containsExactly("1");
+
+        String results = "{\"runId\":\"" + runId + "\",\"summary\":null,\"maxFailures\":5,\"results\":["
+                + "{\"tier\":\"tenant\",\"id\":\"t03\",\"name\":\"Tenant 3\",\"status\":\"migrated\",\"fromVersion\":null,"
+                + "\"toVersion\":\"5\",\"applied\":5,\"durationMs\":40},"
+                + "{\"tier\":\"tenant\",\"id\":\"t01\",\"name\":\"Tenant 1\",\"status\":\"failed\","
+                + "\"errorType\":\"com.helix.migrations.exceptions.MigrationFailedException\","
+                + "\"cause\":\"{\\\"errorMessage\\\":\\\"Flyway migration failed: V2__audit_events.sql: boom\\\"}\"}]}";
+        JsonNode once = invoke(summarize, results);
+        List<String> recorded = ledgerRows(runId);
+        JsonNode twice = invoke(summarize, results);
+
+        assertThat(twice).isEqualTo(once);
+        assertThat(ledgerRows(runId)).isEqualTo(recorded).isNotEqualTo(frozen);
+        assertThat(fleet.strings(
+                        fleet.builder.centralDatabase(),
+                        "select concat_ws('|', target_id, status, coalesce(from_version, '-'), coalesce(to_version, '-'),"
+                                + " coalesce(applied::text, '-'), attempts, coalesce(error_code, '-'),"
+                                + " coalesce(error_message, '-')) from migration_run_targets where run_id = '" + runId
+                                + "' and status <> 'pending' order by seq"))
+                .containsExactly(
+                        "t03|migrated|-|5|5|1|-|-",
+                        "t01|failed|-|-|-|1|MIGRATION_FAILED|Flyway migration failed: V2__audit_events.sql: boom");
+    }
+
+    /** Every row of a run, with the columns a result writes (and when it was written). */
+    static List<String> ledgerRows(String runId) {
+        return fleet.strings(
+                fleet.builder.centralDatabase(),
+                "select concat_ws('|', seq, target_id, server, status, from_version, to_version, applied, attempts, "
+                        + "error_code, error_message, started_at, finished_at) from migration_run_targets where run_id = '"
+                        + runId + "' order by seq");
+    }
+
+    @Test
+    void everySampleEvent_runs() throws IOException {
+        Path events = Path.of("..", "events");
+        String runId = invoke(start, Files.readString(events.resolve("start-run.json")))
+                .get("runId")
+                .asText();
+        ObjectNode page = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve("list-targets.json")));
+        page.put("runId", runId);
+        assertThat(invoke(list, page.toString()).get("count").asInt()).isPositive();
+        ObjectNode results = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve("summarize.json")));
+        results.put("runId", runId);
+        assertThat(invoke(summarize, results.toString())
+                        .get("summary")
+                        .get("failedCount")
+                        .asInt())
+                .isEqualTo(1);
+        ObjectNode finish = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve("finish-run.json")));
+        finish.put("runId", runId);
+        JsonNode finished = invoke(new FinishRunFunction(RunSteps.of(fleet.platform())), finish.toString());
+        assertThat(finished.get("status").asText()).isEqualTo("failed");
+        assertThat(finished.get("notStarted").asInt()).isEqualTo(16);
+        JsonNode ended = invoke(
+                new RunEndedFunction(RunSteps.of(fleet.platform())),
+                Files.readString(events.resolve("run-ended.json")));
+        assertThat(ended.has("runId")).as("that run is closed already").isFalse();
+    }
+
+    @Test
+    void badRequests_areRefusedWithTheirReason() throws IOException {
+        assertThatThrownBy(() -> startRun("{\"productType\":\"nova\"}"))
                 .isInstanceOf(UnknownProductTypeException.class)
                 .hasMessage("Unknown product type: nova");
-        assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\",\"productType\":\"kira\"}"))
+        assertThatThrownBy(() -> startRun("{\"action\":\"repair\"}"))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("Invalid request: productType goes with tier product");
-        assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\",\"nextToken\":\"not-a-token\"}"))
+                .hasMessage("Invalid request: action must be migrate, status or validate in a state-machine run, not"
+                        + " repair");
+        String runId = startRun("{}");
+        String other = startRun("{}");
+        String token = pages(runId, 1).get(0).get("nextToken").asText();
+        assertThatThrownBy(() -> invoke(list, "{\"runId\":\"" + other + "\",\"nextToken\":\"" + token + "\"}"))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("Invalid request: nextToken is not a token this function returned");
-        assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\",\"pageSize\":0}"))
+                .hasMessage("Invalid request: nextToken is not a token this function returned for this run");
+        assertThatThrownBy(() -> invoke(list, "{\"runId\":\"" + runId + "\",\"pageSize\":0}"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("Invalid request: pageSize must be from 1 to 1000, not 0");
-        assertThatThrownBy(() -> invoke("{\"tier\":\"central\"}"))
-                .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("Invalid request: tier must be tenant or product: central is one database, not a list");
-        assertThatThrownBy(() -> invoke("{\"tier\":\"tenant\",\"ids\":\"t01\"}"))
-                .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("Invalid request: ids must be an array of strings, not string");
     }
 }

@@ -7,19 +7,51 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.exceptions.InvalidRequestException;
+import com.helix.migrations.fleet.RunSteps;
 import com.helix.migrations.json.Json;
+import com.helix.migrations.support.TestFleet;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Needs: the embedded PostgreSQL (the run ledger in the central database). The fold of a run's pages into
+ * the original library's {@code {success, failed}} summary.
+ */
 class SummarizeFunctionTest {
-    private final SummarizeFunction function = new SummarizeFunction();
+    private static TestFleet fleet;
+    private static SummarizeFunction function;
+    private static String runId;
+
+    @BeforeAll
+    static void fleet() {
+        fleet = TestFleet.empty("sum_");
+        RunSteps steps = RunSteps.of(fleet.platform());
+        function = new SummarizeFunction(steps);
+        runId = steps.start(Json.MAPPER.convertValue(
+                        Json.MAPPER
+                                .createObjectNode()
+                                .put("executionArn", "arn:aws:states:eu-west-2:123456789012:execution:m:sum")
+                                .set("input", Json.MAPPER.createObjectNode()),
+                        RunSteps.StartRequest.class))
+                .runId();
+    }
+
+    @AfterAll
+    static void drop() {
+        fleet.close();
+    }
 
     private JsonNode invoke(String event) throws IOException {
+        if (event.startsWith("{") && !event.contains("\"runId\"")) {
+            event = "{\"runId\":\"" + runId + "\"," + event.substring(1);
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return Json.MAPPER.readTree(out.toByteArray());
@@ -49,6 +81,7 @@ class SummarizeFunctionTest {
         JsonNode summary = null;
         for (int page = 0; page < 10; page++) {
             ObjectNode event = Json.MAPPER.createObjectNode();
+            event.put("runId", runId);
             event.set("summary", summary);
             ArrayNode results = event.putArray("results");
             for (int i = 0; i < 100; i++) {
@@ -89,7 +122,8 @@ class SummarizeFunctionTest {
         assertThatThrownBy(() -> invoke("{\"results\": {}}"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("Invalid request: results must be an array of objects, not object");
-        assertThatThrownBy(() -> invoke("{\"results\": [{\"id\": \"a\", \"status\": \"great\"}]}"))
+        assertThatThrownBy(
+                        () -> invoke("{\"results\": [{\"tier\": \"tenant\", \"id\": \"a\", \"status\": \"great\"}]}"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage(
                         "Invalid request: status must be one of migrated, up_to_date, pending, blocked, repaired, baselined, failed, not 'great'");

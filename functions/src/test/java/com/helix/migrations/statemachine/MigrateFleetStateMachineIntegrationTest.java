@@ -111,7 +111,7 @@ class MigrateFleetStateMachineIntegrationTest {
                             .count())
                     .as("retried once")
                     .isEqualTo(2);
-            assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2", "3");
+            assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2", "3", "4");
             // Every state's input and output, every Lambda payload and the execution's result: no password.
             String everything = Files.readString(payloads) + String.join("\n", lambda.calls()) + out + result.stderr();
             assertThat(everything)
@@ -133,9 +133,9 @@ class MigrateFleetStateMachineIntegrationTest {
 
             JsonNode out = result.json();
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("SUCCEEDED");
-            assertThat(out.get("output").get("message").asText())
+            assertThat(out.get("output").get("summary").get("message").asText())
                     .isEqualTo("Migration complete: 5 succeeded, 0 failed");
-            assertThat(out.get("output").get("success"))
+            assertThat(out.get("output").get("summary").get("success"))
                     .extracting(JsonNode::asText)
                     .containsExactlyInAnyOrder(
                             "acme-uk", "umbrella-eu", "wayne-uk", "acme-uk-ledger", "umbrella-eu-ledger");
@@ -168,7 +168,9 @@ class MigrateFleetStateMachineIntegrationTest {
                     .contains(
                             "Flyway migration failed: V3__add_regions.sql: ERROR: permission denied for table tenants");
             assertThat(lambda.calls())
-                    .containsExactly("helix-check-migrations {}", "helix-migrate-database {\"tier\":\"central\"}");
+                    .containsExactly(
+                            "helix-check-migrations {}",
+                            "helix-migrate-database {\"tier\":\"central\",\"action\":\"migrate\"}");
             assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("acme-uk")))
                     .isEmpty();
         } finally {
@@ -218,7 +220,7 @@ class MigrateFleetStateMachineIntegrationTest {
                     .contains(
                             "Invalid configuration: tenant/V6_accounts_email.sql: Invalid versioned migration name format");
             assertThat(lambda.calls()).containsExactly("helix-check-migrations {}");
-            assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2", "3");
+            assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2", "3", "4");
         } finally {
             fleet.close();
         }

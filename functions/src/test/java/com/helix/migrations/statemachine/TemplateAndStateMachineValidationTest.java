@@ -70,8 +70,11 @@ class TemplateAndStateMachineValidationTest {
         assertThat(handlers)
                 .containsExactly(
                         "com.helix.migrations.handler.CheckMigrationsFunction",
+                        "com.helix.migrations.handler.FinishRunFunction",
                         "com.helix.migrations.handler.ListTargetsFunction",
                         "com.helix.migrations.handler.MigrateDatabaseFunction",
+                        "com.helix.migrations.handler.RunEndedFunction",
+                        "com.helix.migrations.handler.StartRunFunction",
                         "com.helix.migrations.handler.SummarizeFunction");
         for (String handler : handlers) {
             Class<?> type = Class.forName(handler);

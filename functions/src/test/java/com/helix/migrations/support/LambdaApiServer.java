@@ -23,7 +23,8 @@ import java.util.function.Function;
 /**
  * The Lambda Invoke API ({@code POST /2015-03-31/functions/{name}/invocations}) on a local port,
  * calling the real handler classes, as the Lambda service would: a thrown exception becomes a
- * function error ({@code X-Amz-Function-Error: Unhandled}) whose type is the exception's class name.
+ * function error ({@code X-Amz-Function-Error: Unhandled}) whose type is the exception's class name. A
+ * handler may be registered for one version ({@code name:7}), as a published version would be deployed.
  * Counts concurrent invocations per function, and can fail chosen calls first.
  */
 public final class LambdaApiServer implements AutoCloseable {
@@ -75,8 +76,10 @@ public final class LambdaApiServer implements AutoCloseable {
         String path = exchange.getRequestURI().getRawPath();
         String encoded = path.substring("/2015-03-31/functions/".length(), path.length() - "/invocations".length());
         String arn = URLDecoder.decode(encoded, StandardCharsets.UTF_8);
-        String name =
-                arn.replaceFirst("^arn:aws:lambda:[^:]*:[^:]*:function:", "").replaceFirst(":.*", "");
+        // A qualified ARN (a published version, an alias) reaches the handler registered as name:qualifier, if
+        // any; otherwise the one registered by name.
+        String qualified = arn.replaceFirst("^arn:aws:lambda:[^:]*:[^:]*:function:", "");
+        String name = functions.containsKey(qualified) ? qualified : qualified.replaceFirst(":.*", "");
         byte[] payload = exchange.getRequestBody().readAllBytes();
         RequestStreamHandler function = functions.get(name);
         if (function == null) {

@@ -4,10 +4,13 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Platform;
+import com.helix.migrations.fleet.RunSteps;
 import com.helix.migrations.fleet.TargetPages;
 import com.helix.migrations.handler.CheckMigrationsFunction;
+import com.helix.migrations.handler.FinishRunFunction;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
+import com.helix.migrations.handler.StartRunFunction;
 import com.helix.migrations.handler.SummarizeFunction;
 import com.helix.migrations.json.Json;
 import java.io.IOException;
@@ -27,11 +30,14 @@ public final class StateMachineRun {
 
     /** The real handler classes behind each function the state machine calls, by the names {@link #substitutions} gives them. */
     public static Map<String, RequestStreamHandler> functions(Platform platform) {
+        RunSteps steps = RunSteps.of(platform);
         return Map.of(
                 "helix-check-migrations", new CheckMigrationsFunction(platform.sources()),
                 "helix-migrate-database", new MigrateDatabaseFunction(platform),
+                "helix-start-run", new StartRunFunction(steps),
                 "helix-list-targets", new ListTargetsFunction(TargetPages.of(platform)),
-                "helix-summarize", new SummarizeFunction());
+                "helix-summarize", new SummarizeFunction(steps),
+                "helix-finish-run", new FinishRunFunction(steps));
     }
 
     /** The substitutions the template makes, with the given limits. */
@@ -41,6 +47,8 @@ public final class StateMachineRun {
         values.put("ListTargetsFunctionArn", ACCOUNT_ARN + "helix-list-targets");
         values.put("SummarizeFunctionArn", ACCOUNT_ARN + "helix-summarize");
         values.put("CheckMigrationsFunctionArn", ACCOUNT_ARN + "helix-check-migrations");
+        values.put("StartRunFunctionArn", ACCOUNT_ARN + "helix-start-run");
+        values.put("FinishRunFunctionArn", ACCOUNT_ARN + "helix-finish-run");
         values.put("MaxConcurrency", String.valueOf(maxConcurrency));
         values.put("MaxFailures", String.valueOf(maxFailures));
         values.put("PageSize", String.valueOf(pageSize));

@@ -1,0 +1,40 @@
+package com.helix.migrations.fleet;
+
+import com.helix.migrations.core.MigrationOutcome;
+import com.helix.migrations.core.MigrationStatus;
+import com.helix.migrations.ledger.TargetResult;
+import com.helix.migrations.target.Tier;
+
+/** A database's result as the run ledger records it. */
+public final class RunResults {
+    private RunResults() {}
+
+    /** The ledger's name for how a database ended ({@code needs_migration} for a check's pending migrations). */
+    public static String status(MigrationStatus status) {
+        return status == MigrationStatus.PENDING ? "needs_migration" : status.wire();
+    }
+
+    public static TargetResult of(MigrationOutcome outcome) {
+        String error = outcome.error();
+        if (error == null && !outcome.blocked().isEmpty()) {
+            error = outcome.blocked().get(0).reason();
+        }
+        return new TargetResult(
+                outcome.tier(),
+                outcome.id(),
+                status(outcome.status()),
+                outcome.fromVersion(),
+                outcome.toVersion(),
+                outcome.applied(),
+                outcome.durationMs(),
+                outcome.errorCode() == null ? null : outcome.errorCode().name(),
+                error);
+    }
+
+    /** A failure a state machine caught for one database. */
+    public static TargetResult failed(Tier tier, String id, CaughtError error) {
+        FleetSummary.Failure failure = error.failure(tier.wire(), id, null);
+        return new TargetResult(
+                tier, id, "failed", null, null, null, null, failure.errorCode().name(), failure.error());
+    }
+}

@@ -1,0 +1,346 @@
+package com.helix.migrations.fleet;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.helix.migrations.core.Action;
+import com.helix.migrations.core.MigrationStatus;
+import com.helix.migrations.core.Platform;
+import com.helix.migrations.exceptions.InvalidRequestException;
+import com.helix.migrations.json.Json;
+import com.helix.migrations.ledger.RunLedger;
+import com.helix.migrations.ledger.RunRecord;
+import com.helix.migrations.ledger.RunStart;
+import com.helix.migrations.ledger.TargetResult;
+import com.helix.migrations.registry.TargetQuery;
+import com.helix.migrations.schema.MigrationSources;
+import com.helix.migrations.target.Ids;
+import com.helix.migrations.target.Target;
+import com.helix.migrations.target.Tier;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state machine's run in the ledger: StartRun freezes it, Summarize records each page, FinishRun
+ * closes it and writes its metrics, and an execution that ends any other way (failed, timed out,
+ * aborted) has its run closed by the execution-status rule. Every step may be retried: a second call
+ * changes nothing.
+ */
+public final class RunSteps {
+    /** The CloudWatch namespace of the run metrics. */
+    public static final String METRICS_NAMESPACE = "HelixMigrations";
+    /** What a state-machine run may do to every database. */
+    static final Set<Action> ACTIONS = Set.of(Action.MIGRATE, Action.STATUS, Action.VALIDATE);
+
+    private final RunLedger ledger;
+    private final MigrationSources sources;
+
+    public RunSteps(RunLedger ledger, MigrationSources sources) {
+        this.ledger = ledger;
+        this.sources = sources;
+    }
+
+    public static RunSteps of(Platform platform) {
+        return new RunSteps(platform.ledger(), platform.sources());
+    }
+
+    /**
+     * The execution's input, as merged with the stack's defaults; any other field is refused.
+     *
+     * @param resumeRunId     run again the failed and unfinished databases of this run; the other filters
+     *                        then do not apply
+     * @param allowOlderBuild run even when this build's migrations are older than the last successful run's
+     */
+    public record Input(
+            String productType,
+            List<String> tenantIds,
+            Integer maxConcurrency,
+            Integer maxFailures,
+            Action action,
+            String resumeRunId,
+            boolean allowOlderBuild) {
+        @JsonCreator
+        static Input fromEvent(
+                @JsonProperty("productType") String productType,
+                @JsonProperty("tenantIds") List<String> tenantIds,
+                @JsonProperty("maxConcurrency") Integer maxConcurrency,
+                @JsonProperty("maxFailures") Integer maxFailures,
+                @JsonProperty("action") String action,
+                @JsonProperty("resumeRunId") String resumeRunId,
+                @JsonProperty("allowOlderBuild") Boolean allowOlderBuild) {
+            Action parsed = action == null ? Action.MIGRATE : Action.parse(action);
+            if (!ACTIONS.contains(parsed)) {
+                throw new InvalidRequestException(
+                        "action must be migrate, status or validate in a state-machine run, not " + parsed.wire());
+            }
+            if (maxConcurrency != null && maxConcurrency < 1) {
+                throw new InvalidRequestException("maxConcurrency must be at least 1, not " + maxConcurrency);
+            }
+            new FleetOptions(1, maxFailures, parsed, null);
+            if (resumeRunId != null) {
+                Ids.requireId("resumeRunId", resumeRunId);
+                if (productType != null || tenantIds != null) {
+                    throw new InvalidRequestException(
+                            "resumeRunId runs what that run left: it takes no productType or tenantIds");
+                }
+            }
+            if (productType != null) {
+                Ids.requireProductType(productType);
+            }
+            return new Input(
+                    productType,
+                    tenantIds,
+                    maxConcurrency,
+                    maxFailures,
+                    parsed,
+                    resumeRunId,
+                    Boolean.TRUE.equals(allowOlderBuild));
+        }
+    }
+
+    /**
+     * The central database's result, as MigrateCentral's selector keeps it.
+     *
+     * @param status the result's status ({@code migrated}, {@code up_to_date}, …)
+     */
+    public record CentralResult(String status, String fromVersion, String toVersion, Integer applied, Long durationMs) {
+        TargetResult result() {
+            return new TargetResult(
+                    Tier.CENTRAL,
+                    Target.CENTRAL_ID,
+                    RunResults.status(MigrationStatus.parse(status)),
+                    fromVersion,
+                    toVersion,
+                    applied,
+                    durationMs,
+                    null,
+                    null);
+        }
+    }
+
+    /**
+     * The StartRun event.
+     *
+     * @param executionArn the execution ({@code $$.Execution.Id}): one run per execution
+     */
+    public record StartRequest(String executionArn, Input input, CentralResult central) {
+        public StartRequest {
+            if (executionArn == null || input == null) {
+                throw new InvalidRequestException("executionArn and input are required");
+            }
+        }
+    }
+
+    /**
+     * A run started (or found, when StartRun is retried).
+     *
+     * @param action what MigrateDatabase does to each database
+     */
+    public record Started(String runId, String action, String resumes) {}
+
+    public Started start(StartRequest request) {
+        Input input = request.input();
+        RunRecord resumed = input.resumeRunId() == null ? null : ledger.run(input.resumeRunId());
+        Action action = input.action();
+        if (resumed != null) {
+            action = Action.parse(resumed.action());
+            if (!ACTIONS.contains(action)) {
+                throw new InvalidRequestException("run " + resumed.id() + " was a " + action.wire()
+                        + " run: resume it from the CLI (helix-migrations resume " + resumed.id() + ")");
+            }
+        }
+        if (input.productType() != null) {
+            sources.requireKnownProductType(input.productType());
+        }
+        RunRecord run = ledger.start(new RunStart(
+                RunLedger.STATE_MACHINE,
+                request.executionArn(),
+                action.wire(),
+                !action.readOnly(),
+                Json.MAPPER.valueToTree(input),
+                sources.build(),
+                input.allowOlderBuild(),
+                input.resumeRunId(),
+                List.of(
+                        new TargetQuery(Tier.TENANT, null, null, null, input.tenantIds(), null),
+                        new TargetQuery(Tier.PRODUCT, input.productType(), null, null, input.tenantIds(), null)),
+                request.central() == null ? null : request.central().result()));
+        return new Started(run.id(), run.action(), run.resumes());
+    }
+
+    /**
+     * Records a page's results.
+     *
+     * @return whether a stop was requested: start no further page
+     */
+    public boolean record(String runId, List<TargetResult> results) {
+        ledger.record(runId, results);
+        return ledger.heartbeat(runId);
+    }
+
+    /**
+     * The run as FinishRun closes it.
+     *
+     * @param message  the original library's line, for the whole run
+     * @param versions how many databases are at each version, by tier and product type, and how they ended
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Finished(
+            String runId,
+            String action,
+            String status,
+            int targets,
+            int migrated,
+            int upToDate,
+            int failed,
+            int notStarted,
+            long durationMs,
+            String message,
+            List<RunLedger.VersionCount> versions) {}
+
+    /** Closes the run and writes its metrics, one Embedded Metric Format line per tier and product type. */
+    public Finished finish(String runId, Appendable metrics) {
+        RunRecord run = ledger.finish(runId, null);
+        for (String line : metricLines(run, ledger.counts(runId))) {
+            try {
+                metrics.append(line).append('\n');
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return new Finished(
+                run.id(),
+                run.action(),
+                run.status(),
+                run.targets(),
+                run.migrated(),
+                run.upToDate(),
+                run.failed(),
+                run.notStarted(),
+                run.duration().toMillis(),
+                "Run " + run.id() + " " + run.status() + ": " + run.migrated() + " migrated, " + run.upToDate()
+                        + " up to date, " + run.failed() + " failed, " + run.notStarted() + " not started",
+                ledger.versions(runId));
+    }
+
+    /**
+     * EventBridge's "Step Functions Execution Status Change" event; only its detail is read.
+     *
+     * @param detailType the event's {@code detail-type}
+     */
+    public record ExecutionStatusChange(
+            String version,
+            String id,
+            @JsonProperty("detail-type") String detailType,
+            String source,
+            String account,
+            String time,
+            String region,
+            List<String> resources,
+            ExecutionDetail detail) {
+        public ExecutionStatusChange {
+            if (detail == null || detail.executionArn() == null || detail.status() == null) {
+                throw new InvalidRequestException(
+                        "not an execution status change: detail.executionArn and detail.status are required");
+            }
+        }
+    }
+
+    /** The execution's detail; the fields not read here (input, output, dates, redrive…) are not checked. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ExecutionDetail(String executionArn, String status) {}
+
+    /** The run an ended execution closed; empty when it had none still open. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Closed(String runId, String status) {}
+
+    /**
+     * An execution that failed, timed out or was aborted closes its run ({@code failed}, or {@code stopped}
+     * when aborted); any other status, or an execution without an open run, changes nothing.
+     */
+    public Closed executionEnded(ExecutionStatusChange event) {
+        String status = switch (event.detail().status()) {
+            case "ABORTED" -> "stopped";
+            case "FAILED", "TIMED_OUT" -> "failed";
+            default -> null;
+        };
+        RunRecord run =
+                status == null ? null : ledger.finishExecution(event.detail().executionArn(), status);
+        return run == null ? new Closed(null, null) : new Closed(run.id(), run.status());
+    }
+
+    /**
+     * CloudWatch Embedded Metric Format: per tier and product type, the databases migrated, up to date,
+     * failed and not started; and for the whole run (by action), the same counts and its duration.
+     */
+    static List<String> metricLines(RunRecord run, List<RunLedger.Count> counts) {
+        Map<String, ObjectNode> groups = new LinkedHashMap<>();
+        for (RunLedger.Count count : counts) {
+            String productType = count.productType() == null ? "-" : count.productType();
+            ObjectNode line = groups.computeIfAbsent(count.tier().wire() + "/" + productType, key -> {
+                ObjectNode node = emf(
+                        List.of("Tier", "ProductType"),
+                        List.of("DatabasesMigrated", "DatabasesUpToDate", "DatabasesFailed", "DatabasesNotStarted"));
+                node.put("Tier", count.tier().wire());
+                node.put("ProductType", productType);
+                node.put("RunId", run.id());
+                node.put("DatabasesMigrated", 0);
+                node.put("DatabasesUpToDate", 0);
+                node.put("DatabasesFailed", 0);
+                node.put("DatabasesNotStarted", 0);
+                return node;
+            });
+            String metric = switch (count.status()) {
+                case "migrated" -> "DatabasesMigrated";
+                case "up_to_date" -> "DatabasesUpToDate";
+                case "failed", "blocked" -> "DatabasesFailed";
+                case "not_started", "pending" -> "DatabasesNotStarted";
+                default -> null;
+            };
+            if (metric != null) {
+                line.put(metric, line.get(metric).asInt() + count.count());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        groups.values().forEach(node -> lines.add(node.toString()));
+        ObjectNode total = emf(
+                List.of("Action"),
+                List.of(
+                        "RunDuration",
+                        "DatabasesMigrated",
+                        "DatabasesUpToDate",
+                        "DatabasesFailed",
+                        "DatabasesNotStarted"));
+        total.put("Action", run.action());
+        total.put("RunId", run.id());
+        total.put("RunStatus", run.status());
+        total.put("RunDuration", run.duration().toMillis() / 1000.0);
+        total.put("DatabasesMigrated", run.migrated());
+        total.put("DatabasesUpToDate", run.upToDate());
+        total.put("DatabasesFailed", run.failed());
+        total.put("DatabasesNotStarted", run.notStarted());
+        lines.add(total.toString());
+        return lines;
+    }
+
+    private static ObjectNode emf(List<String> dimensions, List<String> metrics) {
+        ObjectNode line = Json.MAPPER.createObjectNode();
+        ObjectNode aws = line.putObject("_aws");
+        aws.put("Timestamp", Instant.now().toEpochMilli());
+        ObjectNode directive = aws.putArray("CloudWatchMetrics").addObject();
+        directive.put("Namespace", METRICS_NAMESPACE);
+        directive.putArray("Dimensions").add(Json.MAPPER.valueToTree(dimensions));
+        ArrayNode definitions = directive.putArray("Metrics");
+        for (String metric : metrics) {
+            definitions.addObject().put("Name", metric).put("Unit", metric.equals("RunDuration") ? "Seconds" : "Count");
+        }
+        return line;
+    }
+}
