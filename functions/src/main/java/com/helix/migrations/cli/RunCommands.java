@@ -232,10 +232,8 @@ final class RunCommands {
                 description = "Start no new database after N failures (default: the resumed run's).")
         Integer maxFailures;
 
-        @Option(
-                names = "--allow-older-build",
-                description = "Run even though these migrations are older than those of the last successful run.")
-        boolean allowOlderBuild;
+        @Mixin
+        OlderBuildOption olderBuild;
 
         @Override
         public Integer call() {
@@ -262,7 +260,7 @@ final class RunCommands {
                                     : null));
             Report report = Report.of(cli, output);
             new FleetRun(platform, cli.interruption().stopFor(platform))
-                    .run(List.of(), fleetOptions, report, cli.origin(allowOlderBuild, runId));
+                    .run(List.of(), fleetOptions, report, cli.origin(olderBuild.allowOlderBuild, runId));
             return report.exitCode(report.finish());
         }
     }

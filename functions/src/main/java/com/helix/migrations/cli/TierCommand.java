@@ -45,10 +45,8 @@ abstract class TierCommand implements Callable<Integer> {
             description = "Start no new database after N failures (default: carry on to the end).")
     Integer maxFailures;
 
-    @Option(
-            names = "--allow-older-build",
-            description = "Run even though these migrations are older than those of the last successful run.")
-    boolean allowOlderBuild;
+    @Mixin
+    OlderBuildOption olderBuild;
 
     @Override
     public Integer call() {
@@ -59,7 +57,7 @@ abstract class TierCommand implements Callable<Integer> {
         Platform platform = connection.platform(cli.env());
         Report report = Report.of(cli, output);
         new FleetRun(platform, cli.interruption().stopFor(platform))
-                .run(List.of(scope), options, report, cli.origin(allowOlderBuild, null));
+                .run(List.of(scope), options, report, cli.origin(olderBuild.allowOlderBuild, null));
         return report.exitCode(report.finish());
     }
 

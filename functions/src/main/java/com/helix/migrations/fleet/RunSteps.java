@@ -205,10 +205,14 @@ public final class RunSteps {
             String message,
             List<RunLedger.VersionCount> versions) {}
 
-    /** Closes the run and writes its metrics, one Embedded Metric Format line per tier and product type. */
+    /**
+     * Closes the run and writes its metrics, one Embedded Metric Format line per tier and product type and one
+     * for the run; a run closed already (a retried FinishRun) is returned as it is, and counted once.
+     */
     public Finished finish(String runId, Appendable metrics) {
+        boolean open = ledger.run(runId).running();
         RunRecord run = ledger.finish(runId, null);
-        for (String line : metricLines(run, ledger.counts(runId))) {
+        for (String line : open ? metricLines(run, ledger.counts(runId)) : List.<String>of()) {
             try {
                 metrics.append(line).append('\n');
             } catch (java.io.IOException e) {

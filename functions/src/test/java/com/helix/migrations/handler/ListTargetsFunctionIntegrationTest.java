@@ -249,6 +249,53 @@ class ListTargetsFunctionIntegrationTest {
     }
 
     @Test
+    void finishRun_closesTheRun_andWritesEmbeddedMetricFormatLines() throws IOException {
+        RunSteps steps = RunSteps.of(fleet.platform());
+        String runId = startRun("{\"tenantIds\":[\"t01\",\"t02\"]}");
+        invoke(
+                summarize,
+                "{\"runId\":\"" + runId + "\",\"summary\":null,\"results\":["
+                        + "{\"tier\":\"tenant\",\"id\":\"t01\",\"name\":\"Tenant 1\",\"status\":\"migrated\"},"
+                        + "{\"tier\":\"tenant\",\"id\":\"t02\",\"name\":\"Tenant 2\",\"status\":\"up_to_date\"}]}");
+        StringBuilder metrics = new StringBuilder();
+
+        RunSteps.Finished finished = steps.finish(runId, metrics);
+
+        assertThat(finished.status()).as("the two products were never started").isEqualTo("failed");
+        assertThat(finished.notStarted()).isEqualTo(2);
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : metrics.toString().lines().toList()) {
+            lines.add(Json.MAPPER.readTree(line));
+        }
+        assertThat(lines).hasSize(3);
+        JsonNode tenants = lines.get(0);
+        JsonNode directive = tenants.get("_aws").get("CloudWatchMetrics").get(0);
+        assertThat(directive.get("Namespace").asText()).isEqualTo("HelixMigrations");
+        assertThat(directive.get("Dimensions").get(0))
+                .extracting(JsonNode::asText)
+                .containsExactly("Tier", "ProductType");
+        assertThat(directive.get("Metrics"))
+                .extracting(m -> m.get("Name").asText())
+                .containsExactly("DatabasesMigrated", "DatabasesUpToDate", "DatabasesFailed", "DatabasesNotStarted");
+        assertThat(tenants.get("Tier").asText()).isEqualTo("tenant");
+        assertThat(tenants.get("DatabasesMigrated").asInt()).isEqualTo(1);
+        assertThat(tenants.get("DatabasesUpToDate").asInt()).isEqualTo(1);
+        assertThat(lines.get(1).get("ProductType").asText()).isEqualTo("kira");
+        assertThat(lines.get(1).get("DatabasesNotStarted").asInt()).isEqualTo(2);
+        JsonNode run = lines.get(2);
+        assertThat(run.get("Action").asText()).isEqualTo("migrate");
+        assertThat(run.get("DatabasesFailed").asInt()).isZero();
+        assertThat(run.get("DatabasesNotStarted").asInt()).isEqualTo(2);
+        assertThat(run.get("RunDuration").isNumber()).isTrue();
+        assertThat(metrics.toString()).doesNotContain("db-").doesNotContain("helix/x");
+        StringBuilder again = new StringBuilder();
+        assertThat(steps.finish(runId, again).status())
+                .as("closing a closed run changes nothing")
+                .isEqualTo("failed");
+        assertThat(again).as("and counts nothing twice").isEmpty();
+    }
+
+    @Test
     void badRequests_areRefusedWithTheirReason() throws IOException {
         assertThatThrownBy(() -> startRun("{\"productType\":\"nova\"}"))
                 .isInstanceOf(UnknownProductTypeException.class)
