@@ -128,6 +128,25 @@ final class Report implements FleetRun.Listener {
     }
 
     @Override
+    public synchronized void waveStarting(int wave, int waves, int count) {
+        tier = null;
+        line((wave == 0 ? "Canary" : "Wave " + wave) + ": " + count + " databases");
+    }
+
+    @Override
+    public synchronized void gateClosed(String reason, int notStarted) {
+        summary.skipped(notStarted);
+        tier = null;
+        line("Gate closed after " + reason + ": " + notStarted + " databases of later waves not started");
+    }
+
+    @Override
+    public synchronized void baking(int seconds) {
+        tier = null;
+        line("Baking " + seconds + " s before the next wave");
+    }
+
+    @Override
     public synchronized void runStarted(RunRecord started) {
         tier = null;
         line("Run " + started.id() + " started"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Action;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
+import com.helix.migrations.fleet.Rollout;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.target.Ids;
 import com.helix.migrations.text.Printable;
@@ -18,6 +19,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -90,6 +92,9 @@ final class StartCommand implements Callable<Integer> {
             description = "Run even though the deployed migrations are older than those of the last successful run.")
     boolean allowOlderBuild;
 
+    @Mixin
+    RolloutOptions rollout;
+
     @Option(names = "--wait", description = "Follow the execution until it ends.")
     boolean waitForEnd;
 
@@ -156,6 +161,22 @@ final class StartCommand implements Callable<Integer> {
         }
         if (allowOlderBuild) {
             input.put("allowOlderBuild", true);
+        }
+        Rollout asked = rollout.rollout();
+        if (asked.waves().canaryCount() != null) {
+            input.put("canary", asked.waves().canaryCount());
+        }
+        if (asked.waves().canaryIds() != null) {
+            input.set("canaryIds", Json.MAPPER.valueToTree(asked.waves().canaryIds()));
+        }
+        if (!asked.waves().percents().isEmpty()) {
+            input.set("waves", Json.MAPPER.valueToTree(asked.waves().percents()));
+        }
+        if (asked.maxFailurePercent() != null) {
+            input.put("maxFailurePercent", asked.maxFailurePercent());
+        }
+        if (asked.bakeSeconds() > 0) {
+            input.put("bakeSeconds", asked.bakeSeconds());
         }
         if (productType != null) {
             input.put("productType", Ids.requireProductType(productType));

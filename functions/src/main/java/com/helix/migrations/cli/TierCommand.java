@@ -1,6 +1,7 @@
 package com.helix.migrations.cli;
 
 import com.helix.migrations.core.Action;
+import com.helix.migrations.core.BaselineOptions;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.FleetOptions;
@@ -48,11 +49,23 @@ abstract class TierCommand implements Callable<Integer> {
     @Mixin
     OlderBuildOption olderBuild;
 
+    @Mixin
+    RolloutOptions rollout;
+
+    @Mixin
+    PerServerOption perServer;
+
     @Override
     public Integer call() {
         Cli cli = parent.cli;
-        FleetOptions options =
-                new FleetOptions(concurrency.concurrency, maxFailures, dryRun ? Action.STATUS : Action.MIGRATE, target);
+        FleetOptions options = new FleetOptions(
+                concurrency.concurrency,
+                maxFailures,
+                dryRun ? Action.STATUS : Action.MIGRATE,
+                target,
+                BaselineOptions.CHECKED,
+                perServer.perServer,
+                rollout.rollout());
         FleetRun.Scope scope = scope();
         Platform platform = connection.platform(cli.env());
         Report report = Report.of(cli, output);

@@ -15,11 +15,20 @@ import com.helix.migrations.target.Ids;
  * @param targetVersion migrate no further than this version (null: the latest); for a baseline, the
  *                      version to baseline at (null: the tier's {@code baselineVersion})
  * @param baseline      how each baseline is checked (the baseline actions)
+ * @param perServer     at most this many databases at once on any one database server (host and port); null:
+ *                      only {@code concurrency} applies
+ * @param rollout       the canary, waves and gates
  */
 public record FleetOptions(
-        int concurrency, Integer maxFailures, Action action, String targetVersion, BaselineOptions baseline) {
+        int concurrency,
+        Integer maxFailures,
+        Action action,
+        String targetVersion,
+        BaselineOptions baseline,
+        Integer perServer,
+        Rollout rollout) {
     public static final int DEFAULT_CONCURRENCY = 5;
-    public static final int MAX_CONCURRENCY = 100;
+    public static final int MAX_CONCURRENCY = 200;
 
     public FleetOptions {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
@@ -34,10 +43,20 @@ public record FleetOptions(
         if (targetVersion != null) {
             Ids.requireVersion(targetVersion);
         }
+        rollout = rollout == null ? Rollout.NONE : rollout;
+        if (perServer != null && perServer < 1) {
+            throw new InvalidRequestException("perServer must be at least 1, not " + perServer);
+        }
+    }
+
+    /** Any action, with no limit per server. */
+    public FleetOptions(
+            int concurrency, Integer maxFailures, Action action, String targetVersion, BaselineOptions baseline) {
+        this(concurrency, maxFailures, action, targetVersion, baseline, null, Rollout.NONE);
     }
 
     /** Any action but a baseline's. */
     public FleetOptions(int concurrency, Integer maxFailures, Action action, String targetVersion) {
-        this(concurrency, maxFailures, action, targetVersion, BaselineOptions.CHECKED);
+        this(concurrency, maxFailures, action, targetVersion, BaselineOptions.CHECKED, null, Rollout.NONE);
     }
 }

@@ -31,4 +31,10 @@ public record FleetProgress(FleetSummary summary, boolean stop, String cause) {
     public FleetProgress stopped() {
         return new FleetProgress(summary, true, cause);
     }
+
+    /** The same progress, stopped by the gate after a wave: the cause says which and why. */
+    public FleetProgress gateClosed(String gate) {
+        String because = "[gate closed after " + gate + ": no later wave was started]";
+        return new FleetProgress(summary, true, cause == null ? because : cause + " " + because);
+    }
 }

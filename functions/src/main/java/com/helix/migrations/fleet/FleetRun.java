@@ -57,6 +57,25 @@ public final class FleetRun {
          */
         default void scopeDone(Scope scope, int notStarted, String stoppedBy) {}
 
+        /**
+         * A wave of the rollout starts (only when the run has more than one).
+         *
+         * @param wave  0 for the canary, then 1, 2, …
+         * @param waves how many the run has
+         * @param count its databases
+         */
+        default void waveStarting(int wave, int waves, int count) {}
+
+        /**
+         * The gate after a wave closed: no later wave starts.
+         *
+         * @param notStarted the databases of the later waves
+         */
+        default void gateClosed(String reason, int notStarted) {}
+
+        /** The run waits this long before its next wave. */
+        default void baking(int seconds) {}
+
         /** The run is in the ledger (after the central database, when the run migrates it). */
         default void runStarted(RunRecord run) {}
 
@@ -139,6 +158,7 @@ public final class FleetRun {
                         .filter(s -> s.tier() != Tier.CENTRAL)
                         .map(Scope::query)
                         .toList(),
+                options.rollout().waves(),
                 central));
         listener.runStarted(run);
         Recorder recorder = new Recorder(ledger, run.id());
@@ -149,8 +169,44 @@ public final class FleetRun {
                         return migrate(target, opts);
                     },
                     stop);
-            for (List<RunTarget> tier : frozen(ledger, run.id())) {
-                outcomes.addAll(runTier(runner, tier, scopes, options, listener, recorder));
+            List<List<RunTarget>> groups = frozen(ledger, run.id());
+            int waves =
+                    (int) groups.stream().map(g -> g.get(0).wave()).distinct().count();
+            List<MigrationOutcome> inWave = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                List<RunTarget> group = groups.get(i);
+                int wave = group.get(0).wave();
+                boolean waveStarts = i == 0 || groups.get(i - 1).get(0).wave() != wave;
+                if (waveStarts) {
+                    inWave.clear();
+                }
+                if (waveStarts && waves > 1) {
+                    listener.waveStarting(
+                            wave,
+                            waves,
+                            groups.stream()
+                                    .filter(g -> g.get(0).wave() == wave)
+                                    .mapToInt(List::size)
+                                    .sum());
+                }
+                List<MigrationOutcome> ran = runTier(runner, group, scopes, options, listener, recorder);
+                outcomes.addAll(ran);
+                inWave.addAll(ran);
+                boolean waveEnds =
+                        i + 1 == groups.size() || groups.get(i + 1).get(0).wave() != wave;
+                if (waveEnds && i + 1 < groups.size()) {
+                    String gate = gate(options, wave, inWave, outcomes);
+                    if (gate != null) {
+                        ledger.gate(run.id(), gate);
+                        listener.gateClosed(
+                                gate,
+                                groups.subList(i + 1, groups.size()).stream()
+                                        .mapToInt(List::size)
+                                        .sum());
+                        break;
+                    }
+                    bake(options.rollout().bakeSeconds(), listener);
+                }
             }
         }
         try {
@@ -162,6 +218,37 @@ public final class FleetRun {
             // Every database ran; the ledger could not be told. The run is abandoned once its heartbeat is stale.
             listener.runNotRecorded(run, e);
             return new Result(null, outcomes);
+        }
+    }
+
+    /** Why the gate after a wave closed, from its outcomes and the run's; null when the next wave may start. */
+    private static String gate(
+            FleetOptions options, int wave, List<MigrationOutcome> inWave, List<MigrationOutcome> all) {
+        return options.rollout()
+                .closedAfter(
+                        new RunLedger.WaveCount(wave, inWave.size(), inWave.size(), failures(inWave)),
+                        failures(all),
+                        options.maxFailures());
+    }
+
+    private static int failures(List<MigrationOutcome> outcomes) {
+        return (int) outcomes.stream().filter(o -> !o.status().succeeded()).count();
+    }
+
+    /** Waits between waves, unless the run is stopped meanwhile. */
+    private void bake(int seconds, Listener listener) {
+        if (seconds == 0) {
+            return;
+        }
+        listener.baking(seconds);
+        long until = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < until && !stop.requested()) {
+            try {
+                Thread.sleep(Math.min(200, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -237,16 +324,17 @@ public final class FleetRun {
         }
     }
 
-    /** The run's frozen tenant and product databases, one group per tier, in order. */
+    /** The run's frozen tenant and product databases, one group per wave and tier, in order. */
     private static List<List<RunTarget>> frozen(RunLedger ledger, String runId) {
         List<List<RunTarget>> groups = new ArrayList<>();
         Long after = 0L;
         while (after != null) {
             RunLedger.Page page = ledger.page(runId, after, PAGE_SIZE);
             if (!page.items().isEmpty()) {
+                RunTarget first = page.items().get(0);
                 if (groups.isEmpty()
-                        || groups.get(groups.size() - 1).get(0).tier()
-                                != page.items().get(0).tier()) {
+                        || groups.get(groups.size() - 1).get(0).tier() != first.tier()
+                        || groups.get(groups.size() - 1).get(0).wave() != first.wave()) {
                     groups.add(new ArrayList<>());
                 }
                 groups.get(groups.size() - 1).addAll(page.items());

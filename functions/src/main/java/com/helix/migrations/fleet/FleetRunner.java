@@ -9,11 +9,12 @@ import com.helix.migrations.target.Target;
 import com.helix.migrations.text.Printable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class FleetRunner {
 
     private final Work work;
     private final Stop stop;
+    /** Failures over every {@link #run} of this runner: the failure limit is the whole run's. */
+    private final AtomicInteger failures = new AtomicInteger();
 
     /** Each database through the migrator, as the MigrateDatabase function runs it (with no deadline). */
     public FleetRunner(DatabaseMigrator migrator, Stop stop) {
@@ -60,21 +63,23 @@ public final class FleetRunner {
      *     the run was stopped
      */
     public FleetResult run(List<Target> targets, FleetOptions options, Consumer<MigrationOutcome> onOutcome) {
-        Semaphore slots = new Semaphore(options.concurrency());
-        AtomicInteger failures = new AtomicInteger();
-        List<Future<MigrationOutcome>> started = new ArrayList<>();
+        Slots slots = new Slots(options);
+        List<Future<MigrationOutcome>> started = new ArrayList<>(java.util.Collections.nCopies(targets.size(), null));
+        List<Integer> pending = new ArrayList<>(
+                java.util.stream.IntStream.range(0, targets.size()).boxed().toList());
         int notStarted = 0;
         // Platform threads: JDBC and Flyway block inside synchronized code, which pins virtual threads on Java 21.
         try (ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), FleetRunner::worker)) {
-            for (int i = 0; i < targets.size(); i++) {
-                slots.acquireUninterruptibly();
-                if (stop.requested() || limitReached(options, failures)) {
-                    slots.release();
-                    notStarted = targets.size() - i;
+            while (!pending.isEmpty()) {
+                int next = slots.take(targets, pending);
+                if (stop.requested() || limitReached(options)) {
+                    slots.release(targets.get(next));
+                    notStarted = pending.size();
                     break;
                 }
-                Target target = targets.get(i);
-                started.add(workers.submit(() -> {
+                pending.remove(Integer.valueOf(next));
+                Target target = targets.get(next);
+                started.set(next, workers.submit(() -> {
                     try {
                         MigrationOutcome outcome = attempt(target, options);
                         if (outcome.status() == MigrationStatus.FAILED) {
@@ -83,16 +88,71 @@ public final class FleetRunner {
                         onOutcome.accept(outcome);
                         return outcome;
                     } finally {
-                        slots.release();
+                        slots.release(target);
                     }
                 }));
             }
         }
-        List<MigrationOutcome> outcomes = new ArrayList<>(started.size());
+        List<MigrationOutcome> outcomes = new ArrayList<>(targets.size());
         for (Future<MigrationOutcome> future : started) {
-            outcomes.add(future.resultNow());
+            if (future != null) {
+                outcomes.add(future.resultNow());
+            }
         }
         return new FleetResult(Collections.unmodifiableList(outcomes), notStarted, stop.reason());
+    }
+
+    /**
+     * The run's slots: at most {@code concurrency} databases at once, and at most {@code perServer} on any one
+     * database server (host and port). The next database to start is the first waiting whose server has room,
+     * so a slow server holds back only its own databases.
+     */
+    private static final class Slots {
+        private final int concurrency;
+        private final Integer perServer;
+        private final Map<Object, Integer> onServer = new HashMap<>();
+        private int running;
+
+        Slots(FleetOptions options) {
+            this.concurrency = options.concurrency();
+            this.perServer = options.perServer();
+        }
+
+        /** Waits for a free slot for one of the waiting databases; returns which (its index), holding its slot. */
+        synchronized int take(List<Target> targets, List<Integer> waiting) {
+            while (true) {
+                if (running < concurrency) {
+                    for (int index : waiting) {
+                        Object server = server(targets.get(index));
+                        if (perServer == null || onServer.getOrDefault(server, 0) < perServer) {
+                            running++;
+                            onServer.merge(server, 1, Integer::sum);
+                            return index;
+                        }
+                    }
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for a slot", e);
+                }
+            }
+        }
+
+        synchronized void release(Target target) {
+            running--;
+            onServer.merge(server(target), -1, Integer::sum);
+            notifyAll();
+        }
+
+        /** A database's server: its host and port; a database not yet located is a server of its own. */
+        private static Object server(Target target) {
+            return target.location() == null
+                    ? target
+                    : target.location().host().toLowerCase(java.util.Locale.ROOT) + ":"
+                            + target.location().port();
+        }
     }
 
     /**
@@ -128,7 +188,7 @@ public final class FleetRunner {
         return thread;
     }
 
-    private static boolean limitReached(FleetOptions options, AtomicInteger failures) {
+    private boolean limitReached(FleetOptions options) {
         return options.maxFailures() != null && failures.get() >= options.maxFailures();
     }
 

@@ -15,6 +15,7 @@ import com.helix.migrations.ledger.RunLedger;
 import com.helix.migrations.ledger.RunRecord;
 import com.helix.migrations.ledger.RunStart;
 import com.helix.migrations.ledger.TargetResult;
+import com.helix.migrations.ledger.Waves;
 import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.schema.MigrationSources;
 import com.helix.migrations.target.Ids;
@@ -57,6 +58,8 @@ public final class RunSteps {
      * @param resumeRunId     run again the failed and unfinished databases of this run; the other filters
      *                        then do not apply
      * @param allowOlderBuild run even when this build's migrations are older than the last successful run's
+     * @param rollout         the canary ({@code canary}: a count; or {@code canaryIds}), the waves ({@code waves}:
+     *                        cumulative percentages) and the gates ({@code maxFailurePercent}, {@code bakeSeconds})
      */
     public record Input(
             String productType,
@@ -65,7 +68,8 @@ public final class RunSteps {
             Integer maxFailures,
             Action action,
             String resumeRunId,
-            boolean allowOlderBuild) {
+            boolean allowOlderBuild,
+            Rollout rollout) {
         @JsonCreator
         static Input fromEvent(
                 @JsonProperty("productType") String productType,
@@ -74,7 +78,12 @@ public final class RunSteps {
                 @JsonProperty("maxFailures") Integer maxFailures,
                 @JsonProperty("action") String action,
                 @JsonProperty("resumeRunId") String resumeRunId,
-                @JsonProperty("allowOlderBuild") Boolean allowOlderBuild) {
+                @JsonProperty("allowOlderBuild") Boolean allowOlderBuild,
+                @JsonProperty("canary") Integer canary,
+                @JsonProperty("canaryIds") List<String> canaryIds,
+                @JsonProperty("waves") List<Integer> waves,
+                @JsonProperty("maxFailurePercent") Integer maxFailurePercent,
+                @JsonProperty("bakeSeconds") Integer bakeSeconds) {
             Action parsed = action == null ? Action.MIGRATE : Action.parse(action);
             if (!ACTIONS.contains(parsed)) {
                 throw new InvalidRequestException(
@@ -101,7 +110,11 @@ public final class RunSteps {
                     maxFailures,
                     parsed,
                     resumeRunId,
-                    Boolean.TRUE.equals(allowOlderBuild));
+                    Boolean.TRUE.equals(allowOlderBuild),
+                    new Rollout(
+                            new Waves(canary, canaryIds, waves),
+                            maxFailurePercent,
+                            bakeSeconds == null ? 0 : bakeSeconds));
         }
     }
 
@@ -171,18 +184,41 @@ public final class RunSteps {
                 List.of(
                         new TargetQuery(Tier.TENANT, null, null, null, input.tenantIds(), null),
                         new TargetQuery(Tier.PRODUCT, input.productType(), null, null, input.tenantIds(), null)),
+                input.rollout().waves(),
                 request.central() == null ? null : request.central().result()));
         return new Started(run.id(), run.action(), run.resumes());
     }
 
     /**
-     * Records a page's results.
+     * Records a page's results in the ledger and decides whether the run goes on: not once the failure limit
+     * is reached, a stop was requested, or (at the end of a wave) the gate closes, which the ledger records.
      *
-     * @return whether a stop was requested: start no further page
+     * @param summary  the running summary, this page folded in
+     * @param wave     the page's wave
+     * @param waveEnds whether the page ends its wave, and a later one follows
+     * @param shown    how many failures the cause names
      */
-    public boolean record(String runId, List<TargetResult> results) {
+    public FleetProgress pageDone(
+            String runId,
+            List<TargetResult> results,
+            FleetSummary summary,
+            Integer maxFailures,
+            int wave,
+            boolean waveEnds,
+            Integer maxFailurePercent,
+            int shown) {
         ledger.record(runId, results);
-        return ledger.heartbeat(runId);
+        boolean stopRequested = ledger.heartbeat(runId);
+        FleetProgress progress = FleetProgress.of(summary, maxFailures, shown);
+        if (waveEnds && !progress.stop()) {
+            String closed = new Rollout(Waves.ONE, maxFailurePercent, 0)
+                    .closedAfter(ledger.wave(runId, wave), summary.failedCount(), maxFailures);
+            if (closed != null) {
+                ledger.gate(runId, closed);
+                return progress.gateClosed(closed);
+            }
+        }
+        return stopRequested ? progress.stopped() : progress;
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The ListTargets contract: a run's databases, as frozen in the run ledger when it started, in pages
  * small enough for a Step Functions payload, with an opaque token for the next page. Every tenant
- * database comes before any product database, and a page never holds both. No location, no secret
+ * database of a wave comes before any of its product databases, and a page never holds both, nor two waves. No location, no secret
  * id, no host: only what a MigrateDatabase call and a report need.
  */
 public final class TargetPages {
@@ -37,7 +37,7 @@ public final class TargetPages {
 
     /** Loads what a listing needs (SnapStart priming); reads no secret, connects nowhere. */
     public void prime() {
-        Json.MAPPER.valueToTree(new Page(List.of(), 0, null));
+        Json.MAPPER.valueToTree(new Page(List.of(), 0, null, 0, false));
         decode("p", encode("p", 1L));
     }
 
@@ -77,15 +77,22 @@ public final class TargetPages {
      * One page of a run's databases.
      *
      * @param nextToken absent on the last page
+     * @param wave      the rollout wave of the page's databases (0: the canary)
+     * @param waveEnds  whether the next page is of a later wave: Summarize checks the gate
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Page(List<Item> items, int count, String nextToken) {}
+    public record Page(List<Item> items, int count, String nextToken, int wave, boolean waveEnds) {}
 
     public Page page(Request request) {
         long after = request.nextToken() == null ? 0 : decode(request.runId(), request.nextToken());
         RunLedger.Page page = ledger.page(request.runId(), after, request.pageSize());
         List<Item> items = page.items().stream().map(Item::of).toList();
-        return new Page(items, items.size(), page.nextSeq() == null ? null : encode(request.runId(), page.nextSeq()));
+        return new Page(
+                items,
+                items.size(),
+                page.nextSeq() == null ? null : encode(request.runId(), page.nextSeq()),
+                page.items().isEmpty() ? 0 : page.items().get(0).wave(),
+                page.waveEnds());
     }
 
     static String encode(String runId, long seq) {

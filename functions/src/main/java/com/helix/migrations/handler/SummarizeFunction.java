@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.FleetProgress;
-import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.fleet.RunSteps;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Summarize: records one page of per-database results ({@link SummarizeRequest}) in the run ledger, in one
  * statement, and folds them into the running summary, the original library's {@code {success, failed}}
  * with counts. The lists are capped so the summary stays a few kilobytes at 40,000 databases; the first
- * failures are always named. Stops the run once the failure limit is reached or a stop was requested.
+ * failures are always named. Stops the run once the failure limit is reached, a stop was requested, or the
+ * gate after a wave closes.
  */
 public final class SummarizeFunction implements RequestStreamHandler {
     /** Ids kept in {@code success}; the count covers the rest. */
@@ -42,18 +42,20 @@ public final class SummarizeFunction implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         LambdaIO.handle(input, output, context, SummarizeRequest.class, request -> {
-            FleetSummary.Builder builder = new FleetSummary.Builder(SUCCESS_CAP, FAILED_CAP);
-            if (request.summary() != null) {
-                builder.merge(request.summary());
-            }
-            request.results().forEach(result -> result.addTo(builder));
-            boolean stopRequested = steps.record(request.runId(), request.ledgerResults());
-            FleetProgress progress = FleetProgress.of(builder.build(), request.maxFailures(), CAUSE_SHOWN);
+            FleetProgress progress = steps.pageDone(
+                    request.runId(),
+                    request.ledgerResults(),
+                    request.folded(SUCCESS_CAP, FAILED_CAP),
+                    request.maxFailures(),
+                    request.wave(),
+                    request.waveEnds(),
+                    request.maxFailurePercent(),
+                    CAUSE_SHOWN);
             LOG.info(
                     "{} ({} in this page)",
                     progress.summary().message(),
                     request.results().size());
-            return stopRequested ? progress.stopped() : progress;
+            return progress;
         });
     }
 }

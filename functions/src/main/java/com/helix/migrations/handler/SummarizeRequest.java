@@ -18,9 +18,21 @@ import java.util.List;
  * @param summary     the running summary, or null on the first page
  * @param results     this page's results, as the state machine's Map returns them
  * @param maxFailures stop once this many failed; null: never
+ * @param wave        the rollout wave of this page (ListTargets' {@code wave}); null: 0
+ * @param waveEnds    whether this page ends its wave, and a later wave follows: the gate is checked; null: no
+ * @param maxFailurePercent a wave whose failed share is above this closes the gate; null: only the failure limit
  */
-record SummarizeRequest(String runId, FleetSummary summary, List<Result> results, Integer maxFailures) {
+record SummarizeRequest(
+        String runId,
+        FleetSummary summary,
+        List<Result> results,
+        Integer maxFailures,
+        Integer wave,
+        Boolean waveEnds,
+        Integer maxFailurePercent) {
     SummarizeRequest {
+        wave = wave == null ? 0 : wave;
+        waveEnds = Boolean.TRUE.equals(waveEnds);
         if (runId == null) {
             throw new InvalidRequestException("runId is required (StartRun's output)");
         }
@@ -30,6 +42,16 @@ record SummarizeRequest(String runId, FleetSummary summary, List<Result> results
         if (maxFailures != null && maxFailures < 1) {
             throw new InvalidRequestException("maxFailures must be at least 1, not " + maxFailures);
         }
+    }
+
+    /** The running summary with this page folded in, its lists capped. */
+    FleetSummary folded(int successCap, int failedCap) {
+        FleetSummary.Builder builder = new FleetSummary.Builder(successCap, failedCap);
+        if (summary != null) {
+            builder.merge(summary);
+        }
+        results.forEach(result -> result.addTo(builder));
+        return builder.build();
     }
 
     /** The results as the run ledger records them. */

@@ -55,7 +55,7 @@ public final class RunLedger {
 
     private static final String RUN_COLUMNS =
             "id, source, started_by, action, status, options, build, resumes, stop_requested, started_at, "
-                    + "heartbeat_at, finished_at, targets, migrated, up_to_date, failed, not_started";
+                    + "heartbeat_at, finished_at, targets, migrated, up_to_date, failed, not_started, gate";
     private static final String TARGET_COLUMNS =
             "seq, tier, target_id, name, product_type, server, wave, status, from_version, to_version, applied, "
                     + "duration_ms, error_code, error_message, attempts";
@@ -126,7 +126,7 @@ public final class RunLedger {
             if (start.resumes() != null) {
                 freezeResumed(connection, id, start.resumes());
             } else {
-                freeze(connection, id, start.scopes());
+                freeze(connection, id, start.scopes(), start.waves());
                 requireNamedListed(connection, id, start.scopes());
             }
             return one(connection, "select " + RUN_COLUMNS + " from migration_runs where id = ?", id);
@@ -163,8 +163,8 @@ public final class RunLedger {
     }
 
     /**
-     * The next page of a run's tenant and product databases, in the frozen order, never mixing tiers: every
-     * tenant database comes before any product database.
+     * The next page of a run's tenant and product databases, in the frozen order, never mixing tiers or waves:
+     * within a wave, every tenant database comes before any product database.
      *
      * @param afterSeq the last seq of the previous page; 0 for the first page
      */
@@ -181,21 +181,25 @@ public final class RunLedger {
         });
         List<RunTarget> items = new ArrayList<>();
         for (RunTarget row : rows) {
-            if (items.size() == size
-                    || (!items.isEmpty() && row.tier() != items.get(0).tier())) {
-                return new Page(items, items.get(items.size() - 1).seq());
+            if (!items.isEmpty()) {
+                RunTarget first = items.get(0);
+                boolean waveEnds = row.wave() != first.wave();
+                if (items.size() == size || waveEnds || row.tier() != first.tier()) {
+                    return new Page(items, items.get(items.size() - 1).seq(), waveEnds);
+                }
             }
             items.add(row);
         }
-        return new Page(items, null);
+        return new Page(items, null, false);
     }
 
     /**
      * One page of a run's databases.
      *
-     * @param nextSeq where the next page starts after; null after the last page
+     * @param nextSeq  where the next page starts after; null after the last page
+     * @param waveEnds whether the next page is of a later wave: the gate after this one is checked
      */
-    public record Page(List<RunTarget> items, Long nextSeq) {}
+    public record Page(List<RunTarget> items, Long nextSeq, boolean waveEnds) {}
 
     /** A run's databases that did not end well (failed, blocked, interrupted or never started), in order. */
     public List<RunTarget> unfinished(String runId, int limit) {
@@ -340,6 +344,43 @@ public final class RunLedger {
             }
         });
     }
+
+    /** Records which gate stopped the run (the first one to close is kept). */
+    public void gate(String runId, String gate) {
+        transaction("record the gate of run " + runId, connection -> {
+            try (PreparedStatement statement =
+                    connection.prepareStatement("update migration_runs set gate = coalesce(gate, ?) where id = ?")) {
+                statement.setString(1, gate);
+                statement.setString(2, runId);
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    /**
+     * How one wave of a run went so far: its databases, those that ended, and those that failed or were
+     * blocked.
+     */
+    public WaveCount wave(String runId, int wave) {
+        return transaction("read run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    select count(*),
+                           count(*) filter (where status not in ('pending', 'running', 'not_started')),
+                           count(*) filter (where status in ('failed', 'blocked'))
+                    from migration_run_targets where run_id = ? and wave = ? and tier <> 'central'
+                    """)) {
+                statement.setString(1, runId);
+                statement.setInt(2, wave);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return new WaveCount(wave, rs.getInt(1), rs.getInt(2), rs.getInt(3));
+                }
+            }
+        });
+    }
+
+    /** How one wave went: {@code ended} of its {@code targets} ended, {@code failed} of them failed or were blocked. */
+    public record WaveCount(int wave, int targets, int ended, int failed) {}
 
     /**
      * The run is alive: its heartbeat is now.
@@ -589,10 +630,12 @@ public final class RunLedger {
     }
 
     /**
-     * Writes the run's databases in one statement: each scope in turn, and within a scope the first database
-     * of every server, then the second of every server, and so on, so that workers spread across servers.
+     * Writes the run's databases in one statement, in waves (see {@link Waves}): within a wave each scope in
+     * turn, and within a scope the first database of every server, then the second of every server, and so
+     * on, so that workers spread across servers. Servers are numbered; no host is written.
      */
-    private void freeze(Connection connection, String runId, List<TargetQuery> scopes) throws SQLException {
+    private void freeze(Connection connection, String runId, List<TargetQuery> scopes, Waves waves)
+            throws SQLException {
         if (scopes.isEmpty()) {
             return;
         }
@@ -608,20 +651,49 @@ public final class RunLedger {
                     .append(") l");
         }
         String sql = """
-                insert into migration_run_targets (run_id, seq, tier, target_id, name, product_type, server)
-                select ?, row_number() over (order by scope, slot, server, target_id), tier, target_id, name,
-                       product_type, server
-                from (select listed.*,
-                             row_number() over (partition by scope, lower(host), port order by target_id) as slot,
-                             dense_rank() over (order by lower(host), port) as server
-                      from (%s) listed) ordered
+                insert into migration_run_targets (run_id, seq, tier, target_id, name, product_type, server, wave)
+                with listed as (%s),
+                numbered as (select listed.*, dense_rank() over (order by lower(host), port) as server from listed),
+                tenants as (select tenant_id, min(jurisdiction) as jurisdiction, min(server) as server
+                            from numbered group by tenant_id),
+                ranked as (select tenant_id,
+                                  row_number() over (order by jslot, jrank, jurisdiction, tenant_id) as rank,
+                                  count(*) over () as total
+                           from (select spread.*, row_number() over (partition by jurisdiction, jslot
+                                                                     order by server, tenant_id) as jrank
+                                 from (select tenants.*, row_number() over (partition by jurisdiction, server
+                                                                            order by tenant_id) as jslot
+                                       from tenants) spread) interleaved),
+                waved as (select tenant_id,
+                                 case when rank <= ? or tenant_id = any (?::text[])
+                                           or tenant_id in (select tenant_id from numbered
+                                                            where target_id = any (?::text[]))
+                                      then 0
+                                      else coalesce((select min(w.k) from unnest(?::int[]) with ordinality as w(percent, k)
+                                                     where rank <= ceil(w.percent * total / 100.0)), 1)::int
+                                 end as wave
+                          from ranked)
+                select ?, row_number() over (order by w.wave, n.scope, n.slot, n.server, n.target_id), n.tier,
+                       n.target_id, n.name, n.product_type, n.server, w.wave
+                from (select numbered.*,
+                             row_number() over (partition by scope, server order by target_id) as slot
+                      from numbered) n
+                join waved w on w.tenant_id = n.tenant_id
                 """.formatted(union);
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, runId);
-            int index = 2;
+            int index = 1;
             for (CentralRegistry.Listing listing : listings) {
                 index = listing.bind(connection, statement, index);
             }
+            statement.setObject(index++, waves.canaryCount(), java.sql.Types.INTEGER);
+            java.sql.Array canaryIds = waves.canaryIds() == null
+                    ? null
+                    : connection.createArrayOf("text", waves.canaryIds().toArray());
+            statement.setArray(index++, canaryIds);
+            statement.setArray(index++, canaryIds);
+            statement.setArray(
+                    index++, connection.createArrayOf("int4", waves.percents().toArray()));
+            statement.setString(index, runId);
             statement.executeUpdate();
         }
     }
@@ -719,7 +791,8 @@ public final class RunLedger {
                             rs.getInt("migrated"),
                             rs.getInt("up_to_date"),
                             rs.getInt("failed"),
-                            rs.getInt("not_started")));
+                            rs.getInt("not_started"),
+                            rs.getString("gate")));
                 }
             } catch (JsonProcessingException e) {
                 throw new SQLException("a run row holds JSON that is not valid", e);

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param status     {@code running}, {@code succeeded}, {@code failed}, {@code stopped} or {@code abandoned}
  * @param build      the latest migration version of each migrations folder the run used
  * @param resumes    the run this one resumes, or null
- * @param notStarted databases never started (the failure limit, a stop, an abandoned run)
+ * @param notStarted databases never started (the failure limit, a gate, a stop, an abandoned run)
+ * @param gate       which gate stopped the run (a canary failure, a wave over its failure rate), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunRecord(
@@ -34,7 +35,8 @@ public record RunRecord(
         int migrated,
         int upToDate,
         int failed,
-        int notStarted) {
+        int notStarted,
+        String gate) {
 
     public boolean running() {
         return "running".equals(status);

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param force     run even when this build is older than the last successful run's
  * @param resumes   the run whose failed and unfinished databases this one runs; null: a fresh listing
  * @param scopes    what to list (ignored by a resume); ids a scope names must all be listed
+ * @param waves     how the listed databases are split into a canary and waves (ignored by a resume, which
+ *                  keeps each database's wave)
  * @param central   the central database's result, when the run migrated it before starting; null: none
  */
 public record RunStart(
@@ -30,9 +32,11 @@ public record RunStart(
         boolean force,
         String resumes,
         List<TargetQuery> scopes,
+        Waves waves,
         TargetResult central) {
     public RunStart {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        waves = waves == null ? Waves.ONE : waves;
         build = Map.copyOf(build);
     }
 }

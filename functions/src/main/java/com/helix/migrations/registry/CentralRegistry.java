@@ -148,18 +148,20 @@ public final class CentralRegistry {
 
     /**
      * The select of a query's active, provisioned targets, for the run ledger to freeze: columns
-     * {@code tier, target_id, name, product_type, host, port}. The host never leaves the central database.
+     * {@code tier, target_id, name, product_type, host, port, tenant_id, jurisdiction}. The host never leaves the
+     * central database.
      */
     public Listing listing(TargetQuery query) {
         return listing(
                 query,
                 switch (query.tier()) {
                     case TENANT ->
-                        "'tenant' as tier, t.id as target_id, t.name, null::text as product_type, d.host, d.port "
-                                + "from tenants t ";
+                        "'tenant' as tier, t.id as target_id, t.name, null::text as product_type, d.host, d.port, "
+                                + "t.id as tenant_id, t.jurisdiction from tenants t ";
                     case PRODUCT ->
                         "'product' as tier, p.id as target_id, t.name || ' ' || p.product_type as name, "
-                                + "p.product_type, d.host, d.port from tenant_products p join tenants t on t.id = p.tenant_id ";
+                                + "p.product_type, d.host, d.port, t.id as tenant_id, t.jurisdiction "
+                                + "from tenant_products p join tenants t on t.id = p.tenant_id ";
                     case CENTRAL -> throw new IllegalArgumentException("only tenant and product targets are listed");
                 });
     }

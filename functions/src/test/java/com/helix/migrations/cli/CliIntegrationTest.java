@@ -323,7 +323,7 @@ class CliIntegrationTest {
                     .doesNotContain("Exception");
         }
         assertThat(CliRun.of(env, "tenants", "--concurrency", "0").err())
-                .startsWith("error: Invalid request: concurrency must be from 1 to 100, not 0");
+                .startsWith("error: Invalid request: concurrency must be from 1 to 200, not 0");
         CliRun unreachableCentral = CliRun.of(env, "tenants", "--secrets", "file:" + unreachable);
         assertThat(unreachableCentral.exit())
                 .as("worth trying again, not bad usage")

@@ -275,6 +275,7 @@ class RunLedgerIntegrationTest {
                                     false,
                                     null,
                                     List.of(),
+                                    null,
                                     null))
                             .running())
                     .as("a check changes nothing: any build may run one")
@@ -331,6 +332,7 @@ class RunLedgerIntegrationTest {
                 force,
                 null,
                 List.of(),
+                null,
                 null);
     }
 

@@ -230,6 +230,46 @@ class RunLedgerStateMachineIntegrationTest {
     }
 
     @Test
+    void aCanaryFailure_closesTheGate_andWavesRollOutOneAfterTheOther() {
+        TestFleet fleet = fleet("sfnwaves_");
+        try (LambdaApiServer lambda = new LambdaApiServer(StateMachineRun.functions(fleet.platform()))) {
+            TestFleet.run(fleet.platform(), new MigrationRequest(Tier.TENANT, "t3-uk", Action.MIGRATE, "1"));
+            fleet.builder.execute(fleet.builder.tenantDatabase("t3-uk"), "create table audit_events (id int)");
+
+            JsonNode stopped = run(lambda, 10, 100, "{\"canaryIds\": [\"t3-uk\"], \"waves\": [50, 100]}");
+
+            assertThat(stopped.get("error").asText()).as(stopped.toString()).isEqualTo("MigrationsFailed");
+            assertThat(stopped.get("cause").asText())
+                    .contains("[gate closed after canary: 1 of 2 failed: no later wave was started]");
+            assertThat(migrateCalls(lambda))
+                    .as("the canary tenant and its product, nothing else")
+                    .containsExactly("t3-uk", "t3-uk-kira");
+            String runId = runOf(fleet, stopped.get("executionArn").asText());
+            assertThat(fleet.strings(
+                            fleet.builder.centralDatabase(),
+                            "select wave || ' ' || status || ' ' || count(*) from migration_run_targets where run_id = '"
+                                    + runId + "' and tier <> 'central' group by wave, status order by 1"))
+                    .containsExactly("0 failed 1", "0 migrated 1", "1 not_started 6", "2 not_started 2");
+
+            fleet.builder.execute(fleet.builder.tenantDatabase("t3-uk"), "drop table audit_events");
+            lambda.reset();
+            JsonNode rolled = run(
+                    lambda,
+                    10,
+                    100,
+                    "{\"canary\": 1, \"waves\": [50, 100], \"maxFailurePercent\": 0, \"bakeSeconds\": 1}");
+
+            assertThat(rolled.get("status").asText()).as(rolled.toString()).isEqualTo("SUCCEEDED");
+            assertThat(rolled.get("stats").get("parentStates").get("Wait").asInt())
+                    .as("a bake between each wave and the next")
+                    .isEqualTo(2);
+            assertThat(migrateCalls(lambda)).hasSize(10);
+        } finally {
+            fleet.close();
+        }
+    }
+
+    @Test
     void anAbortedExecution_hasItsRunClosedByTheExecutionStatusRule() throws IOException {
         TestFleet fleet = fleet("sfnabort_");
         try (LambdaApiServer lambda = new LambdaApiServer(StateMachineRun.functions(fleet.platform()))) {
