@@ -246,6 +246,15 @@ class ListTargetsFunctionIntegrationTest {
                 new RunEndedFunction(RunSteps.of(fleet.platform())),
                 Files.readString(events.resolve("run-ended.json")));
         assertThat(ended.has("runId")).as("that run is closed already").isFalse();
+        // Every sample execution input is one StartRun accepts (merged with the stack's defaults, as in the machine).
+        try (var inputs = Files.list(events)) {
+            for (Path input : inputs.filter(p -> p.getFileName().toString().startsWith("migrate-fleet-input"))
+                    .toList()) {
+                ObjectNode config = (ObjectNode) Json.MAPPER.readTree("{\"maxConcurrency\":5,\"maxFailures\":10}");
+                config.setAll((ObjectNode) Json.MAPPER.readTree(Files.readString(input)));
+                assertThat(startRun(config.toString())).as(input.toString()).isNotBlank();
+            }
+        }
     }
 
     @Test
