@@ -18,7 +18,7 @@ record Cli(Map<String, String> env, PrintStream out, PrintStream err, Interrupti
      * @param resumes         the run to resume, or null
      */
     FleetRun.Origin origin(boolean allowOlderBuild, String resumes) {
-        String user = env.getOrDefault("USER", env.getOrDefault("LOGNAME", "unknown"));
+        String user = env.getOrDefault("USER", env.getOrDefault("LOGNAME", System.getProperty("user.name", "unknown")));
         String host = env.get("HOSTNAME");
         if (host == null) {
             try {
