@@ -327,9 +327,9 @@ public final class FleetRun {
     /** The run's frozen tenant and product databases, one group per wave and tier, in order. */
     private static List<List<RunTarget>> frozen(RunLedger ledger, String runId) {
         List<List<RunTarget>> groups = new ArrayList<>();
-        Long after = 0L;
-        while (after != null) {
-            RunLedger.Page page = ledger.page(runId, after, PAGE_SIZE);
+        RunLedger.Page page = null;
+        while (page == null || page.next() != null) {
+            page = ledger.page(runId, page == null ? null : page.next(), PAGE_SIZE, null);
             if (!page.items().isEmpty()) {
                 RunTarget first = page.items().get(0);
                 if (groups.isEmpty()
@@ -339,7 +339,6 @@ public final class FleetRun {
                 }
                 groups.get(groups.size() - 1).addAll(page.items());
             }
-            after = page.nextSeq();
         }
         return groups;
     }

@@ -60,6 +60,8 @@ public final class RunSteps {
      * @param allowOlderBuild run even when this build's migrations are older than the last successful run's
      * @param rollout         the canary ({@code canary}: a count; or {@code canaryIds}), the waves ({@code waves}:
      *                        cumulative percentages) and the gates ({@code maxFailurePercent}, {@code bakeSeconds})
+     * @param perServer       at most this many databases at once on one database server (ListTargets' pages); 0:
+     *                        no limit
      */
     public record Input(
             String productType,
@@ -69,7 +71,8 @@ public final class RunSteps {
             Action action,
             String resumeRunId,
             boolean allowOlderBuild,
-            Rollout rollout) {
+            Rollout rollout,
+            Integer perServer) {
         @JsonCreator
         static Input fromEvent(
                 @JsonProperty("productType") String productType,
@@ -83,11 +86,15 @@ public final class RunSteps {
                 @JsonProperty("canaryIds") List<String> canaryIds,
                 @JsonProperty("waves") List<Integer> waves,
                 @JsonProperty("maxFailurePercent") Integer maxFailurePercent,
-                @JsonProperty("bakeSeconds") Integer bakeSeconds) {
+                @JsonProperty("bakeSeconds") Integer bakeSeconds,
+                @JsonProperty("perServer") Integer perServer) {
             Action parsed = action == null ? Action.MIGRATE : Action.parse(action);
             if (!ACTIONS.contains(parsed)) {
                 throw new InvalidRequestException(
                         "action must be migrate, status or validate in a state-machine run, not " + parsed.wire());
+            }
+            if (perServer != null && perServer < 0) {
+                throw new InvalidRequestException("perServer must be at least 1 (0: no limit), not " + perServer);
             }
             if (maxConcurrency != null && maxConcurrency < 1) {
                 throw new InvalidRequestException("maxConcurrency must be at least 1, not " + maxConcurrency);
@@ -114,7 +121,8 @@ public final class RunSteps {
                     new Rollout(
                             new Waves(canary, canaryIds, waves),
                             maxFailurePercent,
-                            bakeSeconds == null ? 0 : bakeSeconds));
+                            bakeSeconds == null ? 0 : bakeSeconds),
+                    perServer);
         }
     }
 

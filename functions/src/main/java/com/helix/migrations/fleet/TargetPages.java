@@ -38,7 +38,7 @@ public final class TargetPages {
     /** Loads what a listing needs (SnapStart priming); reads no secret, connects nowhere. */
     public void prime() {
         Json.MAPPER.valueToTree(new Page(List.of(), 0, null, 0, false));
-        decode("p", encode("p", 1L));
+        decode("p", encode("p", new RunLedger.Cursor(1, 1, 0, 1)));
     }
 
     /**
@@ -47,13 +47,15 @@ public final class TargetPages {
      * @param runId     the run StartRun started
      * @param pageSize  1 to {@value #MAX_PAGE_SIZE}; null for {@value #DEFAULT_PAGE_SIZE}
      * @param nextToken the previous page's token; null for the first page
+     * @param perServer at most this many databases of one server in a page; null or 0: any number
      */
-    public record Request(String runId, Integer pageSize, String nextToken) {
+    public record Request(String runId, Integer pageSize, String nextToken, Integer perServer) {
         @JsonCreator
         static Request fromEvent(
                 @JsonProperty("runId") String runId,
                 @JsonProperty("pageSize") Integer pageSize,
-                @JsonProperty("nextToken") String nextToken) {
+                @JsonProperty("nextToken") String nextToken,
+                @JsonProperty("perServer") Integer perServer) {
             if (runId == null) {
                 throw new InvalidRequestException("runId is required (StartRun's output)");
             }
@@ -61,7 +63,10 @@ public final class TargetPages {
             if (size < 1 || size > MAX_PAGE_SIZE) {
                 throw new InvalidRequestException("pageSize must be from 1 to " + MAX_PAGE_SIZE + ", not " + size);
             }
-            return new Request(runId, size, nextToken);
+            if (perServer != null && perServer < 0) {
+                throw new InvalidRequestException("perServer must be at least 1 (0: no limit), not " + perServer);
+            }
+            return new Request(runId, size, nextToken, perServer == null || perServer == 0 ? null : perServer);
         }
     }
 
@@ -84,32 +89,46 @@ public final class TargetPages {
     public record Page(List<Item> items, int count, String nextToken, int wave, boolean waveEnds) {}
 
     public Page page(Request request) {
-        long after = request.nextToken() == null ? 0 : decode(request.runId(), request.nextToken());
-        RunLedger.Page page = ledger.page(request.runId(), after, request.pageSize());
+        RunLedger.Cursor after = request.nextToken() == null ? null : decode(request.runId(), request.nextToken());
+        RunLedger.Page page = ledger.page(request.runId(), after, request.pageSize(), request.perServer());
         List<Item> items = page.items().stream().map(Item::of).toList();
         return new Page(
                 items,
                 items.size(),
-                page.nextSeq() == null ? null : encode(request.runId(), page.nextSeq()),
+                page.next() == null ? null : encode(request.runId(), page.next()),
                 page.items().isEmpty() ? 0 : page.items().get(0).wave(),
                 page.waveEnds());
     }
 
-    static String encode(String runId, long seq) {
-        byte[] json =
-                Json.MAPPER.createArrayNode().add(runId).add(seq).toString().getBytes(StandardCharsets.UTF_8);
+    static String encode(String runId, RunLedger.Cursor cursor) {
+        byte[] json = Json.MAPPER
+                .createArrayNode()
+                .add(runId)
+                .add(cursor.wave())
+                .add(cursor.tierOrder())
+                .add(cursor.round())
+                .add(cursor.seq())
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json);
     }
 
-    static long decode(String runId, String token) {
+    static RunLedger.Cursor decode(String runId, String token) {
         try {
             JsonNode cursor = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(token));
             if (cursor != null
                     && cursor.isArray()
-                    && cursor.size() == 2
+                    && cursor.size() == 5
                     && cursor.get(0).asText().equals(runId)
-                    && cursor.get(1).canConvertToLong()) {
-                return cursor.get(1).asLong();
+                    && cursor.get(1).canConvertToInt()
+                    && cursor.get(2).canConvertToInt()
+                    && cursor.get(3).canConvertToLong()
+                    && cursor.get(4).canConvertToLong()) {
+                return new RunLedger.Cursor(
+                        cursor.get(1).asInt(),
+                        cursor.get(2).asInt(),
+                        cursor.get(3).asLong(),
+                        cursor.get(4).asLong());
             }
         } catch (IllegalArgumentException | IOException e) {
             // falls through to the message below; the token's text is not worth echoing

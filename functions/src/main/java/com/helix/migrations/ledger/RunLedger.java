@@ -160,31 +160,57 @@ public final class RunLedger {
 
     /**
      * The next page of a run's tenant and product databases, in the frozen order, never mixing tiers or waves:
-     * within a wave, every tenant database comes before any product database.
+     * within a wave, every tenant database comes before any product database. With {@code perServer}, a page
+     * also holds at most that many databases of any one server: the n-th round of each server's databases
+     * (run one page at a time, no server has more than {@code perServer} migrations at once).
      *
-     * @param afterSeq the last seq of the previous page; 0 for the first page
+     * @param after     where the previous page ended; null for the first page
+     * @param perServer databases of one server a page may hold; null: any number
      */
-    public Page page(String runId, long afterSeq, int size) {
-        List<RunTarget> rows = transaction("read run " + runId, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("select " + TARGET_COLUMNS
-                    + " from migration_run_targets where run_id = ? and seq > ? and tier <> 'central' "
-                    + "order by seq limit ?")) {
-                statement.setString(1, runId);
-                statement.setLong(2, afterSeq);
-                statement.setInt(3, size + 1);
-                return targets(statement);
-            }
-        });
-        List<RunTarget> items = new ArrayList<>();
-        for (RunTarget row : rows) {
-            if (!items.isEmpty()) {
-                RunTarget first = items.get(0);
-                boolean waveEnds = row.wave() != first.wave();
-                if (items.size() == size || waveEnds || row.tier() != first.tier()) {
-                    return new Page(items, items.get(items.size() - 1).seq(), waveEnds);
+    public Page page(String runId, Cursor after, int size, Integer perServer) {
+        Cursor from = after == null ? new Cursor(-1, 0, 0, 0) : after;
+        List<RunTarget> rows = new ArrayList<>();
+        List<Cursor> positions = new ArrayList<>();
+        transaction("read run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    with numbered as (
+                        select %s, case tier when 'tenant' then 1 else 2 end as tier_order,
+                               (row_number() over (partition by wave, tier, server order by seq) - 1) / ? as round
+                        from migration_run_targets where run_id = ? and tier <> 'central')
+                    select * from numbered where (wave, tier_order, round, seq) > (?, ?, ?, ?)
+                    order by wave, tier_order, round, seq limit ?
+                    """.formatted(TARGET_COLUMNS))) {
+                statement.setLong(1, perServer == null ? Integer.MAX_VALUE : perServer);
+                statement.setString(2, runId);
+                statement.setInt(3, from.wave());
+                statement.setInt(4, from.tierOrder());
+                statement.setLong(5, from.round());
+                statement.setLong(6, from.seq());
+                statement.setInt(7, size + 1);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(target(rs));
+                        positions.add(new Cursor(
+                                rs.getInt("wave"), rs.getInt("tier_order"), rs.getLong("round"), rs.getLong("seq")));
+                    }
                 }
             }
-            items.add(row);
+            return rows;
+        });
+        List<RunTarget> items = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            if (!items.isEmpty()) {
+                Cursor first = positions.get(0);
+                Cursor next = positions.get(i);
+                boolean waveEnds = next.wave() != first.wave();
+                if (items.size() == size
+                        || waveEnds
+                        || next.tierOrder() != first.tierOrder()
+                        || next.round() != first.round()) {
+                    return new Page(items, positions.get(i - 1), waveEnds);
+                }
+            }
+            items.add(rows.get(i));
         }
         return new Page(items, null, false);
     }
@@ -192,10 +218,13 @@ public final class RunLedger {
     /**
      * One page of a run's databases.
      *
-     * @param nextSeq  where the next page starts after; null after the last page
+     * @param next     where the next page starts after; null after the last page
      * @param waveEnds whether the next page is of a later wave: the gate after this one is checked
      */
-    public record Page(List<RunTarget> items, Long nextSeq, boolean waveEnds) {}
+    public record Page(List<RunTarget> items, Cursor next, boolean waveEnds) {}
+
+    /** A position in a run's pages: wave, tier (1 tenant, 2 product), round of each server's databases, seq. */
+    public record Cursor(int wave, int tierOrder, long round, long seq) {}
 
     /** A run's databases that did not end well (failed, blocked, interrupted or never started), in order. */
     public List<RunTarget> unfinished(String runId, int limit) {
@@ -656,25 +685,29 @@ public final class RunLedger {
         List<RunTarget> targets = new ArrayList<>();
         try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                targets.add(new RunTarget(
-                        rs.getLong("seq"),
-                        Tier.parse(rs.getString("tier")),
-                        rs.getString("target_id"),
-                        rs.getString("name"),
-                        rs.getString("product_type"),
-                        rs.getInt("server"),
-                        rs.getInt("wave"),
-                        rs.getString("status"),
-                        rs.getString("from_version"),
-                        rs.getString("to_version"),
-                        (Integer) rs.getObject("applied"),
-                        (Long) rs.getObject("duration_ms"),
-                        rs.getString("error_code"),
-                        rs.getString("error_message"),
-                        rs.getInt("attempts")));
+                targets.add(target(rs));
             }
         }
         return targets;
+    }
+
+    private static RunTarget target(ResultSet rs) throws SQLException {
+        return new RunTarget(
+                rs.getLong("seq"),
+                Tier.parse(rs.getString("tier")),
+                rs.getString("target_id"),
+                rs.getString("name"),
+                rs.getString("product_type"),
+                rs.getInt("server"),
+                rs.getInt("wave"),
+                rs.getString("status"),
+                rs.getString("from_version"),
+                rs.getString("to_version"),
+                (Integer) rs.getObject("applied"),
+                (Long) rs.getObject("duration_ms"),
+                rs.getString("error_code"),
+                rs.getString("error_message"),
+                rs.getInt("attempts"));
     }
 
     private static java.sql.Array texts(

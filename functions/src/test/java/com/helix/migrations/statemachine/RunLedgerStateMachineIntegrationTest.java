@@ -270,6 +270,58 @@ class RunLedgerStateMachineIntegrationTest {
     }
 
     @Test
+    void perServer_pagesHoldAtMostThatManyDatabasesOfAServer_soNoServerRunsMore() throws IOException {
+        TestFleet fleet = fleet("sfnserver_");
+        fleet.builder.execute(
+                fleet.builder.centralDatabase(),
+                "update tenant_databases set host = 'localhost' where tenant_id in ('t2-eu', 't4-eu');"
+                        + "update product_databases set host = 'localhost' where tenant_product_id like 't1%'");
+        Map<String, RequestStreamHandler> functions = new HashMap<>(StateMachineRun.functions(fleet.platform()));
+        RequestStreamHandler migrate = functions.get("helix-migrate-database");
+        Map<String, AtomicInteger> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, AtomicInteger> peak = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicInteger both = new AtomicInteger();
+        AtomicInteger bothPeak = new AtomicInteger();
+        functions.put("helix-migrate-database", (in, out, context) -> {
+            byte[] event = in.readAllBytes();
+            String id = String.valueOf(
+                    read(new String(event, StandardCharsets.UTF_8)).path("id").asText(null));
+            String server = id.equals("t2-eu") || id.equals("t4-eu") || id.startsWith("t1-uk-") ? "localhost" : "ip";
+            int now = inFlight.computeIfAbsent(server, k -> new AtomicInteger()).incrementAndGet();
+            peak.computeIfAbsent(server, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+            bothPeak.accumulateAndGet(both.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(100);
+                migrate.handleRequest(new ByteArrayInputStream(event), out, context);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.get(server).decrementAndGet();
+                both.decrementAndGet();
+            }
+        });
+        try (LambdaApiServer lambda = new LambdaApiServer(functions)) {
+            JsonNode out = run(lambda, 10, 100, "{\"perServer\": 1, \"maxConcurrency\": 4}");
+
+            assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("SUCCEEDED");
+            assertThat(peak.get("localhost").get())
+                    .as("at most one at once on localhost")
+                    .isEqualTo(1);
+            assertThat(peak.get("ip").get())
+                    .as("at most one at once on 127.0.0.1")
+                    .isEqualTo(1);
+            assertThat(out.get("output").get("run").get("migrated").asInt()).isEqualTo(10);
+            String all = lambda.calls().toString();
+            assertThat(all)
+                    .as("no host in any payload")
+                    .doesNotContain("localhost")
+                    .doesNotContain("127.0.0.1");
+        } finally {
+            fleet.close();
+        }
+    }
+
+    @Test
     void anAbortedExecution_hasItsRunClosedByTheExecutionStatusRule() throws IOException {
         TestFleet fleet = fleet("sfnabort_");
         try (LambdaApiServer lambda = new LambdaApiServer(StateMachineRun.functions(fleet.platform()))) {

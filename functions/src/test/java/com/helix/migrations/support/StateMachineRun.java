@@ -52,6 +52,7 @@ public final class StateMachineRun {
         values.put("MaxConcurrency", String.valueOf(maxConcurrency));
         values.put("MaxFailures", String.valueOf(maxFailures));
         values.put("PageSize", String.valueOf(pageSize));
+        values.put("PerServer", "0");
         return values;
     }
 
