@@ -21,11 +21,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one action over many databases in this process, at most {@code concurrency} at a time. Whatever
- * goes wrong with one database, a bug included, becomes its failed outcome and never stops the others,
- * unless the failure limit is reached, after which no new database is started (those running finish),
- * or the run is {@link Stop stopped}: then no new database is started and those running are cancelled,
- * each reported as interrupted.
+ * Runs one action over many databases in this process, at most {@code concurrency} at a time and at most
+ * {@code perServer} on any one database server. Whatever goes wrong with one database, a bug included,
+ * becomes its failed outcome and never stops the others, unless the failure limit is reached (over every
+ * {@link #run} of this runner), after which no new database is started (those running finish), or the run
+ * is {@link Stop stopped}: then no new database is started and, unless it drains, those running are
+ * cancelled, each reported as interrupted.
  */
 public final class FleetRunner {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRunner.class);
