@@ -2,12 +2,12 @@ package com.helix.migrations.bench;
 
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Action;
-import com.helix.migrations.core.DatabaseMigrator;
-import com.helix.migrations.core.MigrationRequest;
+import com.helix.migrations.core.BaselineOptions;
+import com.helix.migrations.core.Platform;
 import com.helix.migrations.demo.DatabaseServer;
 import com.helix.migrations.demo.EmbeddedDemoServer;
 import com.helix.migrations.demo.FleetBuilder;
-import com.helix.migrations.registry.Tier;
+import com.helix.migrations.target.Tier;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,7 +54,9 @@ public final class Bench {
         fleet.createCentral();
         this.secrets = work.resolve("secrets.json");
         fleet.writeSecretsFile(secrets);
-        migrator().run(new MigrationRequest(Tier.CENTRAL, null, Action.MIGRATE, null));
+        Platform platform = Platform.fromConfig(MigrationsConfig.fromEnvironment(env()));
+        platform.migrator()
+                .run(platform.registry().find(Tier.CENTRAL, null), Action.MIGRATE, null, BaselineOptions.CHECKED, null);
     }
 
     public static void main(String[] args) throws Exception {
@@ -166,10 +168,6 @@ public final class Bench {
         env.put("MIGRATIONS_DIR", migrations.toString());
         env.put("DB_SSL_MODE", "disable");
         return env;
-    }
-
-    private DatabaseMigrator migrator() {
-        return DatabaseMigrator.fromConfig(MigrationsConfig.fromEnvironment(env()));
     }
 
     private void cli(String... args) {

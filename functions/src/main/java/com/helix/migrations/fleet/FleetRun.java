@@ -283,7 +283,7 @@ public final class FleetRun {
         listener.starting(scope, options.action());
         listener.found(scope, frozen.size(), options.action());
         Map<String, Target> resolved = platform.registry()
-                .find(tier, frozen.stream().map(RunTarget::id).toList());
+                .findAll(tier, frozen.stream().map(RunTarget::id).toList());
         List<Target> targets = frozen.stream()
                 .map(t -> resolved.getOrDefault(t.id(), Target.named(t.tier(), t.id(), t.name(), t.productType())))
                 .toList();

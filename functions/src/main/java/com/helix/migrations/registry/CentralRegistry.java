@@ -103,7 +103,7 @@ public final class CentralRegistry {
      * The databases of these ids that are in the registry, whatever their status (each reported, not
      * checked), looked up in one query: a run's frozen databases, resolved when their tier starts.
      */
-    public java.util.Map<String, Target> find(Tier tier, List<String> ids) {
+    public java.util.Map<String, Target> findAll(Tier tier, List<String> ids) {
         String sql = switch (tier) {
             case TENANT ->
                 "select " + TENANT_COLUMNS + "join tenant_databases d on d.tenant_id = t.id where t.id = any (?)";
