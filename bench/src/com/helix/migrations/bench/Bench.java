@@ -76,6 +76,7 @@ public final class Bench {
             bench.fleetMigrate(tenants, concurrencies, flywayCli);
             bench.noOpAndMemory(noopTenants);
             bench.coldStart();
+            bench.perServer(Integer.parseInt(options.getOrDefault("--server-tenants", "40")));
         }
     }
 
@@ -139,6 +140,70 @@ public final class Bench {
         System.out.printf(Locale.ROOT, "| up-to-date database | %.2f s | %s |%n", median(upToDate), runs(upToDate));
         System.out.printf(Locale.ROOT, "| all %d migrations pending | %.2f s | %s |%n", Migrations.COUNT, median(empty), runs(empty));
         System.out.printf(Locale.ROOT, "| jar size | %.1f MB | |%n%n", Files.size(JAR) / 1024.0 / 1024.0);
+    }
+
+    /**
+     * 5. Two database servers, one slow (each migration there sleeps 0.5 s more), the same number of tenants on
+     * each, at 8 at once and at most 4 per server: when each server's last database finished, from the ledger.
+     */
+    void perServer(int perServerTenants) throws Exception {
+        Path twoServers = work.resolve("two-servers");
+        Migrations.write(twoServers, ROOT.resolve("migrations/central"));
+        // One more migration, slow where the database says so.
+        Files.writeString(
+                twoServers.resolve("tenant/V" + (Migrations.COUNT + 1) + "__server_speed.sql"),
+                "select pg_sleep(coalesce(nullif(current_setting('helix.sleep', true), ''), '0')::float);\n");
+        Map<String, Map<String, Object>> allSecrets = new HashMap<>(fleet.secrets());
+        List<String> ids = new ArrayList<>(tenantIds.subList(0, perServerTenants));
+        try (EmbeddedDemoServer slowServer = EmbeddedDemoServer.start(USER, PASSWORD)) {
+            DatabaseServer slow = slowServer.server();
+            try (Connection c = slow.admin("postgres"); Statement s = c.createStatement()) {
+                for (int i = 0; i < perServerTenants; i++) {
+                    String id = String.format("slow%05d", i);
+                    String db = "bench_slow_" + i;
+                    s.execute("create database " + db + " owner " + USER);
+                    s.execute("alter database " + db + " set helix.sleep = '0.5'");
+                    fleet.execute(fleet.centralDatabase(), "insert into tenants (id, name, jurisdiction) values ('" + id
+                            + "', 'Slow Tenant " + i + "', 'uk'); insert into tenant_databases (tenant_id, host, port,"
+                            + " database_name, secret_id) values ('" + id + "', '127.0.0.1', " + slow.port() + ", '"
+                            + db + "', 'helix/slow/" + id + "')");
+                    allSecrets.put("helix/slow/" + id, Map.of("username", USER, "password", PASSWORD));
+                    ids.add(id);
+                }
+            }
+            reset(tenantIds.subList(0, perServerTenants).stream().map(fleet::tenantDatabase).toList());
+            Path secretsFile = work.resolve("two-server-secrets.json");
+            Files.writeString(secretsFile, com.helix.migrations.json.Json.MAPPER.writeValueAsString(allSecrets));
+            Map<String, String> env = env();
+            env.put("MIGRATIONS_DIR", twoServers.toString());
+            env.put("SECRETS_FILE", secretsFile.toString());
+            List<String> command = new ArrayList<>(List.of(JAVA));
+            command.addAll(CLI_JAVA_OPTIONS);
+            command.addAll(List.of("-jar", JAR.toString(), "tenants", "--concurrency", "8", "--per-server", "4",
+                    "--ids", String.join(",", ids)));
+            double wall = seconds(() -> exec(command, env, 0));
+            System.out.printf("## Per-server limits: %d tenants on each of two servers, one slow (+0.5 s a database),"
+                    + " --concurrency 8 --per-server 4%n%n", perServerTenants);
+            System.out.println("| server | databases | last finished after | most at once |");
+            System.out.println("|---|---|---|---|");
+            try (Connection c = server.admin(fleet.centralDatabase()); Statement s = c.createStatement();
+                    java.sql.ResultSet rs = s.executeQuery("""
+                            select case when t.target_id like 'slow%' then 'slow' else 'fast' end as kind, count(*),
+                                   extract(epoch from max(t.finished_at) - min(r.started_at)),
+                                   max((select count(*) from migration_run_targets o where o.run_id = t.run_id
+                                        and o.server = t.server and o.started_at <= t.started_at
+                                        and o.finished_at > t.started_at))
+                            from migration_run_targets t join migration_runs r on r.id = t.run_id
+                            where r.id = (select id from migration_runs order by started_at desc limit 1)
+                              and t.tier = 'tenant'
+                            group by 1 order by 1""")) {
+                while (rs.next()) {
+                    System.out.printf(Locale.ROOT, "| %s | %d | %.1f s | %d |%n", rs.getString(1), rs.getInt(2),
+                            rs.getDouble(3), rs.getInt(4));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%nWhole CLI run: %.1f s.%n%n", wall);
+        }
     }
 
     private void addTenants(int count) {
