@@ -11,12 +11,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +67,9 @@ public final class FleetRunner {
      */
     public FleetResult run(List<Target> targets, FleetOptions options, Consumer<MigrationOutcome> onOutcome) {
         Slots slots = new Slots(options);
-        List<Future<MigrationOutcome>> started = new ArrayList<>(java.util.Collections.nCopies(targets.size(), null));
-        List<Integer> pending = new ArrayList<>(
-                java.util.stream.IntStream.range(0, targets.size()).boxed().toList());
+        List<Future<MigrationOutcome>> started = new ArrayList<>(Collections.nCopies(targets.size(), null));
+        List<Integer> pending =
+                new ArrayList<>(IntStream.range(0, targets.size()).boxed().toList());
         int notStarted = 0;
         // Platform threads: JDBC and Flyway block inside synchronized code, which pins virtual threads on Java 21.
         try (ExecutorService workers = Executors.newFixedThreadPool(options.concurrency(), FleetRunner::worker)) {
@@ -151,7 +153,7 @@ public final class FleetRunner {
         private static Object server(Target target) {
             return target.location() == null
                     ? target
-                    : target.location().host().toLowerCase(java.util.Locale.ROOT) + ":"
+                    : target.location().host().toLowerCase(Locale.ROOT) + ":"
                             + target.location().port();
         }
     }

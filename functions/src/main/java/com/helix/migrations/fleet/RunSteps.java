@@ -21,6 +21,8 @@ import com.helix.migrations.schema.MigrationSources;
 import com.helix.migrations.target.Ids;
 import com.helix.migrations.target.Target;
 import com.helix.migrations.target.Tier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -259,8 +261,8 @@ public final class RunSteps {
         for (String line : open ? metricLines(run, ledger.counts(runId)) : List.<String>of()) {
             try {
                 metrics.append(line).append('\n');
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
         return new Finished(

@@ -6,10 +6,12 @@ import com.helix.migrations.registry.CentralRegistry;
 import com.helix.migrations.registry.TargetQuery;
 import com.helix.migrations.target.Ids;
 import com.helix.migrations.target.Target;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -100,8 +102,8 @@ final class FrozenList {
             for (CentralRegistry.Listing listing : listings) {
                 index = listing.bind(connection, statement, index);
             }
-            statement.setObject(index++, waves.canaryCount(), java.sql.Types.INTEGER);
-            java.sql.Array canaryIds = waves.canaryIds() == null
+            statement.setObject(index++, waves.canaryCount(), Types.INTEGER);
+            Array canaryIds = waves.canaryIds() == null
                     ? null
                     : connection.createArrayOf("text", waves.canaryIds().toArray());
             statement.setArray(index++, canaryIds);

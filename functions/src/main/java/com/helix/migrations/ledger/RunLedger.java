@@ -1,7 +1,10 @@
 package com.helix.migrations.ledger;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.helix.migrations.db.SqlFailures;
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.MigrationsException;
@@ -12,12 +15,14 @@ import com.helix.migrations.registry.CentralRegistry;
 import com.helix.migrations.target.Ids;
 import com.helix.migrations.target.Tier;
 import java.security.SecureRandom;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -293,7 +298,7 @@ public final class RunLedger {
      *
      * @param version null: no version (empty, or not reached)
      */
-    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record VersionCount(Tier tier, String productType, String version, String status, int count) {}
 
     /** Marks one database as started (a CLI run): it is running, one attempt more. */
@@ -505,9 +510,7 @@ public final class RunLedger {
             String runId,
             String status,
 
-            @com.fasterxml.jackson.databind.annotation.JsonSerialize(
-                    using = com.fasterxml.jackson.databind.ser.std.ToStringSerializer.class)
-            java.time.Instant startedAt) {}
+            @JsonSerialize(using = ToStringSerializer.class) Instant startedAt) {}
 
     /**
      * Deletes the runs (and their databases) that ended longer ago than this; a run still going is kept.
@@ -710,13 +713,12 @@ public final class RunLedger {
                 rs.getInt("attempts"));
     }
 
-    private static java.sql.Array texts(
-            Connection connection, List<TargetResult> results, Function<TargetResult, String> field)
+    private static Array texts(Connection connection, List<TargetResult> results, Function<TargetResult, String> field)
             throws SQLException {
         return connection.createArrayOf("text", results.stream().map(field).toArray());
     }
 
-    private static java.time.Instant instant(Timestamp timestamp) {
+    private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
     }
 

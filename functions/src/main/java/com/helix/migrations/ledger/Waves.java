@@ -2,6 +2,7 @@ package com.helix.migrations.ledger;
 
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.target.Ids;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -51,7 +52,7 @@ public record Waves(Integer canaryCount, List<String> canaryIds, List<Integer> p
             return List.of();
         }
         try {
-            return java.util.Arrays.stream(text.split(",", -1))
+            return Arrays.stream(text.split(",", -1))
                     .map(part -> Integer.parseInt(part.strip().replaceFirst("%$", "")))
                     .toList();
         } catch (NumberFormatException e) {

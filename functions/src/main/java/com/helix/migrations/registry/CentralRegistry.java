@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the central database: where each tenant's and product's database lives. Read-only, and
@@ -103,7 +105,7 @@ public final class CentralRegistry {
      * The databases of these ids that are in the registry, whatever their status (each reported, not
      * checked), looked up in one query: a run's frozen databases, resolved when their tier starts.
      */
-    public java.util.Map<String, Target> findAll(Tier tier, List<String> ids) {
+    public Map<String, Target> findAll(Tier tier, List<String> ids) {
         String sql = switch (tier) {
             case TENANT ->
                 "select " + TENANT_COLUMNS + "join tenant_databases d on d.tenant_id = t.id where t.id = any (?)";
@@ -112,7 +114,7 @@ public final class CentralRegistry {
                         + "join product_databases d on d.tenant_product_id = p.id where p.id = any (?)";
             case CENTRAL -> throw new IllegalArgumentException("central is one database");
         };
-        java.util.Map<String, Target> found = new java.util.HashMap<>();
+        Map<String, Target> found = new HashMap<>();
         try (Connection connection = central.connection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setArray(1, connection.createArrayOf("text", ids.toArray()));

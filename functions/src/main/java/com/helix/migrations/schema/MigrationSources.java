@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.flywaydb.core.api.resource.LoadableResource;
@@ -68,7 +69,7 @@ public final class MigrationSources {
      * {@code 5}, {@code product/kira} → {@code 4}; {@code 0} for an empty one).
      */
     public Map<String, String> build() {
-        Map<String, String> build = new java.util.TreeMap<>();
+        Map<String, String> build = new TreeMap<>();
         for (MigrationSet set : prime()) {
             build.put(set.folder(), set.latest() == null ? "0" : set.latest().getVersion());
         }
