@@ -5,6 +5,7 @@ create table migration_runs (
     source text not null check (source in ('state-machine', 'cli')),
     started_by text not null,
     action text not null,
+    changes boolean not null,
     status text not null default 'running'
         check (status in ('running', 'succeeded', 'failed', 'stopped', 'abandoned')),
     options jsonb not null,
@@ -24,6 +25,7 @@ create table migration_runs (
 create unique index migration_runs_execution_idx on migration_runs (started_by) where source = 'state-machine';
 create index migration_runs_started_idx on migration_runs (started_at desc);
 create index migration_runs_running_idx on migration_runs (status) where status = 'running';
+-- The runs that change databases (migrate, repair, baseline) are held to one build at a time.
 create index migration_runs_resumes_idx on migration_runs (resumes) where resumes is not null;
 
 create table migration_run_targets (

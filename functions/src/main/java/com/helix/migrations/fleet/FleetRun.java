@@ -224,11 +224,11 @@ public final class FleetRun {
     /** Why the gate after a wave closed, from its outcomes and the run's; null when the next wave may start. */
     private static String gate(
             FleetOptions options, int wave, List<MigrationOutcome> inWave, List<MigrationOutcome> all) {
-        return options.rollout()
-                .closedAfter(
-                        new RunLedger.WaveCount(wave, inWave.size(), inWave.size(), failures(inWave)),
-                        failures(all),
-                        options.maxFailures());
+        return Rollout.gate(
+                new RunLedger.WaveCount(wave, inWave.size(), inWave.size(), failures(inWave)),
+                failures(all),
+                options.maxFailures(),
+                options.rollout().maxFailurePercent());
     }
 
     private static int failures(List<MigrationOutcome> outcomes) {

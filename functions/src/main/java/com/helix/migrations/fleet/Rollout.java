@@ -32,9 +32,10 @@ public record Rollout(Waves waves, Integer maxFailurePercent, int bakeSeconds) {
      * @param wave        how the wave went
      * @param failures    the run's failures so far
      * @param maxFailures the run's failure limit; null: none
+     * @param maxFailurePercent a wave whose failed share is above this closes the gate; null: only the limit
      * @return why the gate closed, for the report and the ledger; null when the next wave may start
      */
-    public String closedAfter(RunLedger.WaveCount wave, int failures, Integer maxFailures) {
+    public static String gate(RunLedger.WaveCount wave, int failures, Integer maxFailures, Integer maxFailurePercent) {
         String name = wave.wave() == 0 ? "canary" : "wave " + wave.wave();
         if (wave.wave() == 0 && wave.failed() > 0) {
             return "canary: " + wave.failed() + " of " + wave.ended() + " failed";

@@ -221,8 +221,8 @@ public final class RunSteps {
         boolean stopRequested = ledger.heartbeat(runId);
         FleetProgress progress = FleetProgress.of(summary, maxFailures, shown);
         if (waveEnds && !progress.stop()) {
-            String closed = new Rollout(Waves.ONE, maxFailurePercent, 0)
-                    .closedAfter(ledger.wave(runId, wave), summary.failedCount(), maxFailures);
+            String closed =
+                    Rollout.gate(ledger.wave(runId, wave), summary.failedCount(), maxFailures, maxFailurePercent);
             if (closed != null) {
                 ledger.gate(runId, closed);
                 return progress.gateClosed(closed);

@@ -51,8 +51,6 @@ public final class RunLedger {
             "migrated", "up_to_date", "failed", "needs_migration", "blocked", "repaired", "baselined", "not_started");
     /** The statuses a resume runs again: everything that did not end well. */
     static final String UNFINISHED = "('pending', 'running', 'failed', 'blocked', 'not_started')";
-    /** The actions that change databases; only their runs are held to one build. */
-    private static final String CHANGING = "('migrate', 'repair', 'baseline')";
 
     private static final String RUN_COLUMNS =
             "id, source, started_by, action, status, options, build, resumes, stop_requested, started_at, "
@@ -108,15 +106,16 @@ public final class RunLedger {
             }
             String id = newRunId();
             try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into migration_runs (id, source, started_by, action, options, build, resumes) "
-                            + "values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
+                    "insert into migration_runs (id, source, started_by, action, changes, options, build, resumes) "
+                            + "values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)")) {
                 insert.setString(1, id);
                 insert.setString(2, start.source());
                 insert.setString(3, start.startedBy());
                 insert.setString(4, start.action());
-                insert.setString(5, Json.MAPPER.writeValueAsString(start.options()));
-                insert.setString(6, Json.MAPPER.writeValueAsString(start.build()));
-                insert.setString(7, start.resumes());
+                insert.setBoolean(5, start.changes());
+                insert.setString(6, Json.MAPPER.writeValueAsString(start.options()));
+                insert.setString(7, Json.MAPPER.writeValueAsString(start.build()));
+                insert.setString(8, start.resumes());
                 insert.executeUpdate();
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
@@ -601,7 +600,7 @@ public final class RunLedger {
     private static void requireBuildMayRun(Connection connection, RunStart start) throws SQLException {
         for (RunRecord other : runs(
                 connection,
-                "select " + RUN_COLUMNS + " from migration_runs where status = 'running' and action in " + CHANGING
+                "select " + RUN_COLUMNS + " from migration_runs where status = 'running' and changes"
                         + " order by started_at")) {
             if (!other.build().equals(start.build())) {
                 throw new RunRefusedException("run " + other.id() + " of another build (" + describe(other.build())
