@@ -3,7 +3,8 @@
 // central database holding a synthetic fleet), with no tenant or product database.
 // run.scale = {failEvery, medianMs?, sigma?, maxMs?, durationsFile?}: every failEvery-th database fails, with a
 // realistic error; with medianMs, each database takes a time drawn from a log-normal distribution (the same for
-// an id in every run), and durationsFile receives every database's time when the run ends.
+// an id in every run), and durationsFile receives, when the run ends, every database's time and when its call started
+// and ended ({durations: {id: ms}, spans: {id: [startMs, endMs]}}, on one clock).
 import { writeFileSync } from 'node:fs';
 
 // FNV-1a: a stable uniform number in (0, 1) for an id.
@@ -19,7 +20,8 @@ const uniform = (text) => {
 export function handlers(run) {
   const { failEvery, medianMs, sigma, maxMs, durationsFile } = run.scale;
   const durations = {};
-  if (durationsFile) process.on('exit', () => writeFileSync(durationsFile, JSON.stringify(durations)));
+  const spans = {};
+  if (durationsFile) process.on('exit', () => writeFileSync(durationsFile, JSON.stringify({ durations, spans })));
   const timeOf = (id) => {
     const z = Math.sqrt(-2 * Math.log(uniform(id + '#1'))) * Math.cos(2 * Math.PI * uniform(id + '#2'));
     return Math.min(maxMs, medianMs * Math.exp(sigma * z));
@@ -33,7 +35,9 @@ export function handlers(run) {
       if (medianMs) {
         const ms = timeOf(input.id);
         durations[input.id] = ms;
+        const started = performance.now();
         await new Promise((resolve) => setTimeout(resolve, ms));
+        spans[input.id] = [started, performance.now()];
       }
       if (failEvery && calls % failEvery === 0) {
         const error = new Error(`Flyway migration failed: V7__backfill_invoice_totals.sql: ERROR: column "total_pence" of relation "invoices" contains null values (${input.id})`);

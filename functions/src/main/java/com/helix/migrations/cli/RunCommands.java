@@ -278,7 +278,8 @@ final class RunCommands {
         public Integer call() {
             RunRecord run = ledger().requestStop(runId);
             out().println("Stop requested for run " + run.id() + ": no new database starts; those running finish."
-                    + " A CLI run sees it within " + "its next heartbeat; a state machine before its next page.");
+                    + " A CLI run sees it within its next heartbeat; a state machine's lanes when they record"
+                    + " their current databases.");
             return Main.OK;
         }
     }

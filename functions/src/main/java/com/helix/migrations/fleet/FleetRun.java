@@ -37,9 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetRun {
     private static final Logger LOG = LoggerFactory.getLogger(FleetRun.class);
-    /** Frozen databases read from the ledger at a time. */
-    static final int PAGE_SIZE = 1000;
-
     /** Hears how a run goes: the CLI's report, the status table. */
     public interface Listener {
         default void starting(Scope scope, Action action) {}
@@ -327,18 +324,13 @@ public final class FleetRun {
     /** The run's frozen tenant and product databases, one group per wave and tier, in order. */
     private static List<List<RunTarget>> frozen(RunLedger ledger, String runId) {
         List<List<RunTarget>> groups = new ArrayList<>();
-        RunLedger.Page page = null;
-        while (page == null || page.next() != null) {
-            page = ledger.page(runId, page == null ? null : page.next(), PAGE_SIZE, null);
-            if (!page.items().isEmpty()) {
-                RunTarget first = page.items().get(0);
-                if (groups.isEmpty()
-                        || groups.get(groups.size() - 1).get(0).tier() != first.tier()
-                        || groups.get(groups.size() - 1).get(0).wave() != first.wave()) {
-                    groups.add(new ArrayList<>());
-                }
-                groups.get(groups.size() - 1).addAll(page.items());
+        RunTarget previous = null;
+        for (RunTarget target : ledger.frozen(runId)) {
+            if (previous == null || previous.tier() != target.tier() || previous.wave() != target.wave()) {
+                groups.add(new ArrayList<>());
             }
+            groups.get(groups.size() - 1).add(target);
+            previous = target;
         }
         return groups;
     }

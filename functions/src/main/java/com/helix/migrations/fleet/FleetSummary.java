@@ -172,6 +172,36 @@ public record FleetSummary(
             return this;
         }
 
+        /** Counts databases that ended this way without naming them (a run ledger's totals); see {@link #name}. */
+        public synchronized Builder count(MigrationStatus status, int count) {
+            switch (status) {
+                case MIGRATED -> migrated += count;
+                case UP_TO_DATE -> upToDate += count;
+                case PENDING -> pending += count;
+                case REPAIRED -> repaired += count;
+                case BASELINED -> baselined += count;
+                case FAILED -> failedCount += count;
+                case BLOCKED -> blocked += count;
+            }
+            if (status != MigrationStatus.FAILED && status != MigrationStatus.BLOCKED) {
+                succeeded += count;
+            }
+            return this;
+        }
+
+        /** Names a database that succeeded, counted with {@link #count}, while the list has room. */
+        public synchronized Builder name(String id) {
+            if (success.size() < successCap) {
+                success.add(id);
+            }
+            return this;
+        }
+
+        /** Names a failure counted with {@link #count}, while the list has room. */
+        public synchronized Builder name(Failure failure) {
+            return listFailure(failure);
+        }
+
         public synchronized Builder skipped(int count) {
             skipped += count;
             return this;

@@ -31,8 +31,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The state machine's run in the ledger: StartRun freezes it, Summarize records each page, FinishRun
- * closes it and writes its metrics, and an execution that ends any other way (failed, timed out,
+ * The state machine's run in the ledger: StartRun freezes it, Summarize records each lane's results and
+ * checks the gate after each wave, FinishRun closes it and writes its metrics, and an execution that ends any other way (failed, timed out,
  * aborted) has its run closed by the execution-status rule. Every step may be retried: a second call
  * changes nothing.
  */
@@ -41,6 +41,9 @@ public final class RunSteps {
     public static final String METRICS_NAMESPACE = "HelixMigrations";
     /** What a state-machine run may do to every database. */
     static final Set<Action> ACTIONS = Set.of(Action.MIGRATE, Action.STATUS, Action.VALIDATE);
+    /** How a database that succeeded can end in the ledger. */
+    private static final Set<String> SUCCEEDED =
+            Set.of("migrated", "up_to_date", "needs_migration", "repaired", "baselined");
 
     private final RunLedger ledger;
     private final MigrationSources sources;
@@ -62,7 +65,7 @@ public final class RunSteps {
      * @param allowOlderBuild run even when this build's migrations are older than the last successful run's
      * @param rollout         the canary ({@code canary}: a count; or {@code canaryIds}), the waves ({@code waves}:
      *                        cumulative percentages) and the gates ({@code maxFailurePercent}, {@code bakeSeconds})
-     * @param perServer       at most this many databases at once on one database server (ListTargets' pages); 0:
+     * @param perServer       at most this many databases at once on one database server (ListTargets' lanes); 0:
      *                        no limit
      */
     public record Input(
@@ -200,36 +203,44 @@ public final class RunSteps {
     }
 
     /**
-     * Records a page's results in the ledger and decides whether the run goes on: not once the failure limit
-     * is reached, a stop was requested, or (at the end of a wave) the gate closes, which the ledger records.
+     * Records a lane's results in the ledger and decides whether the run goes on: not once the failure limit is
+     * reached or a stop was requested. Given the wave of a segment that has run, also whether that wave has
+     * ended, and if so whether its gate stays open (a closed gate is recorded in the ledger and stops the run).
      *
-     * @param summary  the running summary, this page folded in
-     * @param wave     the page's wave
-     * @param waveEnds whether the page ends its wave, and a later one follows
-     * @param shown    how many failures the cause names
+     * @param wave the wave of the segment that has run; null: no gate is checked (a lane's results)
      */
-    public FleetProgress pageDone(
-            String runId,
-            List<TargetResult> results,
-            FleetSummary summary,
-            Integer maxFailures,
-            int wave,
-            boolean waveEnds,
-            Integer maxFailurePercent,
-            int shown) {
-        ledger.record(runId, results);
+    public Progress recorded(
+            String runId, List<TargetResult> results, Integer maxFailures, Integer wave, Integer maxFailurePercent) {
+        int recorded = ledger.record(runId, results);
         boolean stopRequested = ledger.heartbeat(runId);
-        FleetProgress progress = FleetProgress.of(summary, maxFailures, shown);
-        if (waveEnds && !progress.stop()) {
-            String closed =
-                    Rollout.gate(ledger.wave(runId, wave), summary.failedCount(), maxFailures, maxFailurePercent);
+        int failures = ledger.failures(runId);
+        boolean stop = stopRequested || (maxFailures != null && failures >= maxFailures);
+        if (wave == null) {
+            return new Progress(stop, false, recorded, failures);
+        }
+        Integer pending = ledger.pendingWave(runId);
+        boolean waveEnded = pending != null && pending > wave;
+        if (waveEnded && !stop) {
+            String closed = Rollout.gate(ledger.wave(runId, wave), failures, maxFailures, maxFailurePercent);
             if (closed != null) {
                 ledger.gate(runId, closed);
-                return progress.gateClosed(closed);
+                stop = true;
             }
         }
-        return stopRequested ? progress.stopped() : progress;
+        return new Progress(stop, waveEnded, recorded, failures);
     }
+
+    /**
+     * Whether the run goes on, after Summarize.
+     *
+     * @param stop      start no more databases: the failure limit is reached, a stop was requested, or a gate
+     *                  closed
+     * @param waveEnded the segment's wave has ended and a later one is pending (its gate stayed open unless
+     *                  {@code stop})
+     * @param recorded  how many results this call recorded (0 when they were recorded already)
+     * @param failures  how many of the run's databases failed or were blocked so far
+     */
+    public record Progress(boolean stop, boolean waveEnded, int recorded, int failures) {}
 
     /**
      * The run as FinishRun closes it.
@@ -252,20 +263,38 @@ public final class RunSteps {
             List<RunLedger.VersionCount> versions) {}
 
     /**
-     * Closes the run and writes its metrics, one Embedded Metric Format line per tier and product type and one
-     * for the run; a run closed already (a retried FinishRun) is returned as it is, and counted once.
+     * What FinishRun returns: the run, and how its tenant and product databases ended.
+     *
+     * @param summary the original library's {@code {success, failed}}, its lists capped
+     * @param cause   the first failures in one line, with the failure limit or gate that stopped the run; null
+     *                when none failed
      */
-    public Finished finish(String runId, Appendable metrics) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Outcome(Finished run, FleetSummary summary, String cause) {}
+
+    /** How much of the run a finished summary names. */
+    public record Shown(int successes, int failures, int inCause) {}
+
+    /**
+     * Closes the run and writes its metrics, one Embedded Metric Format line per tier and product type and one
+     * for the run; a run closed already (a retried FinishRun) is returned as it is, and counted once. The
+     * summary and the cause are read from the ledger.
+     *
+     * @param maxFailures the run's failure limit, for the cause; null: none
+     */
+    public Outcome finish(String runId, Integer maxFailures, Shown shown, Appendable metrics) {
         boolean open = ledger.run(runId).running();
         RunRecord run = ledger.finish(runId, null);
-        for (String line : open ? metricLines(run, ledger.counts(runId)) : List.<String>of()) {
+        List<RunLedger.Count> counts = ledger.counts(runId);
+        for (String line : open ? metricLines(run, counts) : List.<String>of()) {
             try {
                 metrics.append(line).append('\n');
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Finished(
+        FleetSummary summary = summary(runId, counts, shown);
+        Finished finished = new Finished(
                 run.id(),
                 run.action(),
                 run.status(),
@@ -278,6 +307,46 @@ public final class RunSteps {
                 "Run " + run.id() + " " + run.status() + ": " + run.migrated() + " migrated, " + run.upToDate()
                         + " up to date, " + run.failed() + " failed, " + run.notStarted() + " not started",
                 ledger.versions(runId));
+        return new Outcome(finished, summary, cause(summary, maxFailures, run.gate(), shown.inCause()));
+    }
+
+    /**
+     * The first failures in one line, and what stopped the run: the failure limit, or the gate after a wave;
+     * null when nothing failed and no gate closed.
+     */
+    static String cause(FleetSummary summary, Integer maxFailures, String gate, int shown) {
+        String cause = null;
+        if (summary.anyFailed()) {
+            cause = summary.describeFailures(shown)
+                    + (maxFailures != null && summary.failedCount() >= maxFailures
+                            ? " [failure limit of " + maxFailures + " reached: no further databases were started]"
+                            : "");
+        }
+        if (gate != null) {
+            String because = "[gate closed after " + gate + ": no later wave was started]";
+            cause = cause == null ? because : cause + " " + because;
+        }
+        return cause;
+    }
+
+    /** The tenant and product databases of a closed run as the original library summed them up. */
+    private FleetSummary summary(String runId, List<RunLedger.Count> counts, Shown shown) {
+        FleetSummary.Builder builder = new FleetSummary.Builder(shown.successes(), shown.failures());
+        for (RunLedger.Count count : counts) {
+            MigrationStatus status = RunResults.migrationStatus(count.status());
+            if (count.tier() == Tier.CENTRAL) {
+                continue;
+            }
+            if (status == null) {
+                builder.skipped(count.count());
+            } else {
+                builder.count(status, count.count());
+            }
+        }
+        ledger.ended(runId, SUCCEEDED, shown.successes()).forEach(target -> builder.name(target.id()));
+        ledger.ended(runId, Set.of("failed", "blocked"), shown.failures())
+                .forEach(target -> builder.name(RunResults.failure(target)));
+        return builder.build();
     }
 
     /**

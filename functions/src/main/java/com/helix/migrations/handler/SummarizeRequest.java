@@ -5,53 +5,34 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.helix.migrations.core.MigrationStatus;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.fleet.CaughtError;
-import com.helix.migrations.fleet.FleetSummary;
 import com.helix.migrations.fleet.RunResults;
 import com.helix.migrations.ledger.TargetResult;
 import com.helix.migrations.target.Tier;
 import java.util.List;
 
 /**
- * The Summarize event: one page of the state machine's results, and the running summary.
+ * The Summarize event: one lane's results, or (with {@code wave}) the end of a segment.
  *
- * @param runId       the run the results belong to
- * @param summary     the running summary, or null on the first page
- * @param results     this page's results, as the state machine's Map returns them
- * @param maxFailures stop once this many failed; null: never
- * @param wave        the rollout wave of this page (ListTargets' {@code wave}); null: 0
- * @param waveEnds    whether this page ends its wave, and a later wave follows: the gate is checked; null: no
+ * @param runId             the run the results belong to
+ * @param results           the lane's results, as the state machine's Map returns them; null: none
+ * @param maxFailures       stop once this many failed; null: never
+ * @param wave              the wave of the segment that has run: the gate after it is checked if it has ended;
+ *                          null for a lane's results
  * @param maxFailurePercent a wave whose failed share is above this closes the gate; null: only the failure limit
  */
 record SummarizeRequest(
-        String runId,
-        FleetSummary summary,
-        List<Result> results,
-        Integer maxFailures,
-        Integer wave,
-        Boolean waveEnds,
-        Integer maxFailurePercent) {
+        String runId, List<Result> results, Integer maxFailures, Integer wave, Integer maxFailurePercent) {
     SummarizeRequest {
-        wave = wave == null ? 0 : wave;
-        waveEnds = Boolean.TRUE.equals(waveEnds);
+        results = results == null ? List.of() : results;
         if (runId == null) {
             throw new InvalidRequestException("runId is required (StartRun's output)");
-        }
-        if (results == null) {
-            throw new InvalidRequestException("results must be an array of per-database results");
         }
         if (maxFailures != null && maxFailures < 1) {
             throw new InvalidRequestException("maxFailures must be at least 1, not " + maxFailures);
         }
-    }
-
-    /** The running summary with this page folded in, its lists capped. */
-    FleetSummary folded(int successCap, int failedCap) {
-        FleetSummary.Builder builder = new FleetSummary.Builder(successCap, failedCap);
-        if (summary != null) {
-            builder.merge(summary);
+        if (wave != null && wave < 0) {
+            throw new InvalidRequestException("wave must be at least 0, not " + wave);
         }
-        results.forEach(result -> result.addTo(builder));
-        return builder.build();
     }
 
     /** The results as the run ledger records them. */
@@ -105,14 +86,6 @@ record SummarizeRequest(
             }
             return new TargetResult(
                     tier, id, RunResults.status(status), fromVersion, toVersion, applied, durationMs, null, null);
-        }
-
-        void addTo(FleetSummary.Builder builder) {
-            if (status == MigrationStatus.FAILED) {
-                builder.failed(new CaughtError(errorType, cause).failure(tier.wire(), id, name));
-            } else {
-                builder.succeeded(id, status);
-            }
         }
     }
 }

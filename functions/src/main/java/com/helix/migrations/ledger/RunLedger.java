@@ -21,6 +21,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,8 +39,8 @@ import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * The run ledger in the central database ({@code migration_runs}, {@code migration_run_targets}): every
- * fleet run, its databases frozen in one statement when it starts, and how each ended. Pages are read
- * by {@code (run id, seq)}, so registry changes during a run never skip or repeat a database; recording
+ * fleet run, its databases frozen in one statement when it starts, and how each ended. Databases are
+ * read from that frozen list, so registry changes during a run never skip or repeat one; recording
  * an outcome twice changes nothing the second time. Parameterised SQL only; no host leaves the central
  * database (a run numbers its servers).
  */
@@ -58,6 +59,9 @@ public final class RunLedger {
     private static final String TARGET_COLUMNS =
             "seq, tier, target_id, name, product_type, server, wave, status, from_version, to_version, applied, "
                     + "duration_ms, error_code, error_message, attempts";
+    /** Tenants before products. */
+    private static final String TIER_ORDER = "case tier when 'tenant' then 1 else 2 end";
+
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -163,72 +167,192 @@ public final class RunLedger {
     }
 
     /**
-     * The next page of a run's tenant and product databases, in the frozen order, never mixing tiers or waves:
-     * within a wave, every tenant database comes before any product database. With {@code perServer}, a page
-     * also holds at most that many databases of any one server: the n-th round of each server's databases
-     * (run one page at a time, no server has more than {@code perServer} migrations at once).
-     *
-     * @param after     where the previous page ended; null for the first page
-     * @param perServer databases of one server a page may hold; null: any number
+     * A run's tenant and product databases in the order they run: wave by wave, within a wave every tenant
+     * database before any product database, and within those the frozen order (servers interleaved).
      */
-    public Page page(String runId, Cursor after, int size, Integer perServer) {
-        Cursor from = after == null ? new Cursor(-1, 0, 0, 0) : after;
-        List<RunTarget> rows = new ArrayList<>();
-        List<Cursor> positions = new ArrayList<>();
-        transaction("read run " + runId, connection -> {
-            try (PreparedStatement statement = connection.prepareStatement("""
-                    with numbered as (
-                        select %s, case tier when 'tenant' then 1 else 2 end as tier_order,
-                               (row_number() over (partition by wave, tier, server order by seq) - 1) / ? as round
-                        from migration_run_targets where run_id = ? and tier <> 'central')
-                    select * from numbered where (wave, tier_order, round, seq) > (?, ?, ?, ?)
-                    order by wave, tier_order, round, seq limit ?
-                    """.formatted(TARGET_COLUMNS))) {
-                statement.setLong(1, perServer == null ? Integer.MAX_VALUE : perServer);
-                statement.setString(2, runId);
-                statement.setInt(3, from.wave());
-                statement.setInt(4, from.tierOrder());
-                statement.setLong(5, from.round());
-                statement.setLong(6, from.seq());
-                statement.setInt(7, size + 1);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(target(rs));
-                        positions.add(new Cursor(
-                                rs.getInt("wave"), rs.getInt("tier_order"), rs.getLong("round"), rs.getLong("seq")));
-                    }
-                }
+    public List<RunTarget> frozen(String runId) {
+        return transaction("read run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select " + TARGET_COLUMNS
+                    + " from migration_run_targets where run_id = ? and tier <> 'central'"
+                    + " order by wave, " + TIER_ORDER + ", seq")) {
+                statement.setString(1, runId);
+                return targets(statement);
             }
-            return rows;
         });
-        List<RunTarget> items = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            if (!items.isEmpty()) {
-                Cursor first = positions.get(0);
-                Cursor next = positions.get(i);
-                boolean waveEnds = next.wave() != first.wave();
-                if (items.size() == size
-                        || waveEnds
-                        || next.tierOrder() != first.tierOrder()
-                        || next.round() != first.round()) {
-                    return new Page(items, positions.get(i - 1), waveEnds);
-                }
-            }
-            items.add(rows.get(i));
-        }
-        return new Page(items, null, false);
     }
 
     /**
-     * One page of a run's databases.
+     * The lanes of a run's next segment: the first wave and tier (tenants before products) that still has
+     * pending databases. A lane runs databases one at a time, taking the next pending ones of its server (with
+     * {@code perServer}: up to that many lanes per server) or of the segment (without: up to {@code
+     * maxConcurrency} lanes across servers), so no lane waits behind another's slow database. Lane 0 of every
+     * server comes first, then lane 1.
      *
-     * @param next     where the next page starts after; null after the last page
-     * @param waveEnds whether the next page is of a later wave: the gate after this one is checked
+     * @param perServer lanes per server; null: lanes across servers
+     * @param limit     at most this many lanes (the rest are listed again once these have run)
+     * @return empty when no database of the run is pending
      */
-    public record Page(List<RunTarget> items, Cursor next, boolean waveEnds) {}
+    public List<Lane> lanes(String runId, Integer perServer, int maxConcurrency, int limit) {
+        return transaction("read run " + runId, connection -> {
+            List<Lane> lanes = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("""
+                    with segment as (
+                        select wave, tier from migration_run_targets
+                        where run_id = ? and tier <> 'central' and status = 'pending'
+                        order by wave, %s limit 1),
+                    scopes as (
+                        select t.wave, t.tier, case when ? then t.server end as server, count(*) as pending
+                        from migration_run_targets t join segment s on s.wave = t.wave and s.tier = t.tier
+                        where t.run_id = ? and t.status = 'pending'
+                        group by 1, 2, 3)
+                    select wave, tier, server, lane
+                    from scopes, generate_series(0, least(pending, ?) - 1) lane
+                    order by lane, server limit ?
+                    """.formatted(TIER_ORDER))) {
+                boolean byServer = perServer != null;
+                int of = byServer ? perServer : maxConcurrency;
+                statement.setString(1, runId);
+                statement.setBoolean(2, byServer);
+                statement.setString(3, runId);
+                statement.setInt(4, of);
+                statement.setInt(5, limit);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        lanes.add(new Lane(
+                                rs.getInt("wave"),
+                                Tier.parse(rs.getString("tier")),
+                                (Integer) rs.getObject("server"),
+                                rs.getInt("lane"),
+                                of));
+                    }
+                }
+            }
+            return lanes;
+        });
+    }
 
-    /** A position in a run's pages: wave, tier (1 tenant, 2 product), round of each server's databases, seq. */
-    public record Cursor(int wave, int tierOrder, long round, long seq) {}
+    /**
+     * Takes a lane's next databases: the first pending ones of its server (or segment), in order, marked
+     * running. A lane takes its share of what is pending ({@code pending / (2 × of)}, at least one, at most
+     * {@code limit}), so lanes of one server end together. The same call again (a retry: the same lane and
+     * {@code taken}) returns the same databases while they are not recorded.
+     *
+     * @param taken how many this lane has taken so far, which names the batch
+     */
+    public List<RunTarget> take(String runId, Lane lane, int taken, int limit) {
+        String claim = lane.wave() + "/" + lane.tier().wire() + "/" + (lane.server() == null ? "-" : lane.server())
+                + "/" + lane.lane() + "/" + taken;
+        return transaction("take databases in run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select " + TARGET_COLUMNS
+                            + " from migration_run_targets where run_id = ? and claim = ? and status = 'running' order by seq")) {
+                statement.setString(1, runId);
+                statement.setString(2, claim);
+                List<RunTarget> taking = targets(statement);
+                if (!taking.isEmpty()) {
+                    return taking;
+                }
+            }
+            String scope = "run_id = ? and wave = ? and tier = ? and (server = ? or ? is null) and status = 'pending'";
+            int pending;
+            try (PreparedStatement statement =
+                    connection.prepareStatement("select count(*) from migration_run_targets where " + scope)) {
+                bindScope(statement, 1, runId, lane);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    pending = rs.getInt(1);
+                }
+            }
+            int share = share(pending, lane.of(), limit);
+            try (PreparedStatement statement =
+                    connection.prepareStatement("""
+                    with next as materialized (
+                        select seq from migration_run_targets where %s order by seq limit ? for update skip locked)
+                    update migration_run_targets t set status = 'running', claim = ?, attempts = attempts + 1
+                    from next where t.run_id = ? and t.seq = next.seq
+                    returning %s
+                    """.formatted(scope, "t." + TARGET_COLUMNS.replace(", ", ", t.")))) {
+                int index = bindScope(statement, 1, runId, lane);
+                statement.setInt(index, share);
+                statement.setString(index + 1, claim);
+                statement.setString(index + 2, runId);
+                List<RunTarget> took = targets(statement);
+                took.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+                return took;
+            }
+        });
+    }
+
+    /**
+     * How many databases a lane takes at a time: its share of what is pending in its scope, half of an equal
+     * split (so the lanes of a scope end within one database of each other), at least one and at most {@code
+     * limit}.
+     */
+    public static int share(int pending, int lanes, int limit) {
+        return Math.min(limit, Math.max(1, (pending + 2 * lanes - 1) / (2 * lanes)));
+    }
+
+    /** Binds a lane's scope (run, wave, tier, server) from this parameter on; returns the next one. */
+    private static int bindScope(PreparedStatement statement, int index, String runId, Lane lane) throws SQLException {
+        statement.setString(index, runId);
+        statement.setInt(index + 1, lane.wave());
+        statement.setString(index + 2, lane.tier().wire());
+        statement.setObject(index + 3, lane.server(), Types.INTEGER);
+        statement.setObject(index + 4, lane.server(), Types.INTEGER);
+        return index + 5;
+    }
+
+    /**
+     * A lane of a run's databases: one of the workers of one wave and tier (and server) taking its databases.
+     *
+     * @param server the server's number in the run; null: the lane takes databases across servers
+     * @param lane   which of the segment's (or server's) lanes, from 0
+     * @param of     how many lanes the segment (or the server) may have
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Lane(int wave, Tier tier, Integer server, int lane, int of) {}
+
+    /** How many of a run's databases failed or were blocked so far. */
+    public int failures(String runId) {
+        return transaction("read run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select count(*) from migration_run_targets where run_id = ? and status in ('failed', 'blocked')")) {
+                statement.setString(1, runId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
+    /** The lowest wave of a run that still has pending databases; null when none has. */
+    public Integer pendingWave(String runId) {
+        return transaction("read run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "select min(wave) from migration_run_targets where run_id = ? and status = 'pending'")) {
+                statement.setString(1, runId);
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return (Integer) rs.getObject(1);
+                }
+            }
+        });
+    }
+
+    /** A run's first databases that ended one of these ways, in order. */
+    public List<RunTarget> ended(String runId, Set<String> statuses, int limit) {
+        return transaction("read run " + runId, connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select " + TARGET_COLUMNS
+                    + " from migration_run_targets where run_id = ? and tier <> 'central' and status = any (?)"
+                    + " order by seq limit ?")) {
+                statement.setString(1, runId);
+                statement.setArray(2, connection.createArrayOf("text", statuses.toArray()));
+                statement.setInt(3, limit);
+                return targets(statement);
+            }
+        });
+    }
 
     /** A run's databases that did not end well (failed, blocked, interrupted or never started), in order. */
     public List<RunTarget> unfinished(String runId, int limit) {

@@ -44,7 +44,7 @@ class BadInputIntegrationTest {
         fleet.builder.tenant("acme-uk", "Acme Corp", "uk", "active", true);
         fleet.serveSecrets();
         migrate = new MigrateDatabaseFunction(fleet.platform());
-        list = new ListTargetsFunction(com.helix.migrations.fleet.TargetPages.of(fleet.platform()));
+        list = new ListTargetsFunction(com.helix.migrations.fleet.TargetLanes.of(fleet.platform()));
         RunSteps steps = RunSteps.of(fleet.platform());
         summarize = new SummarizeFunction(steps);
         start = new StartRunFunction(steps);
@@ -101,8 +101,16 @@ class BadInputIntegrationTest {
                 "{\"runId\":\"r\",\"pageSize\":100000}",
                 "{\"runId\":\"r\",\"pageSize\":\"10\"}",
                 "{\"runId\":\"r\",\"pageSize\":1.5}",
-                "{\"runId\":\"r\",\"nextToken\":\"%%%\"}",
-                "{\"runId\":\"r\",\"nextToken\":12}",
+                "{\"runId\":\"r\",\"perServer\":-1}",
+                "{\"runId\":\"r\",\"maxConcurrency\":0}",
+                "{\"runId\":\"r\",\"taken\":-1}",
+                "{\"runId\":\"r\",\"lane\":{\"wave\":0}}",
+                "{\"runId\":\"r\",\"lane\":\"0/tenant/1\"}",
+                "{\"runId\":\"r\",\"lane\":{\"wave\":0,\"tier\":\"central\",\"lane\":0,\"of\":2}}",
+                "{\"runId\":\"r\",\"lane\":{\"wave\":0,\"tier\":\"tenant\",\"lane\":2,\"of\":2}}",
+                "{\"runId\":\"r\",\"lane\":{\"wave\":-1,\"tier\":\"tenant\",\"lane\":0,\"of\":2}}",
+                "{\"runId\":\"r\",\"lane\":{\"wave\":0,\"tier\":\"tenant\",\"server\":\"db-1.internal\","
+                        + "\"lane\":0,\"of\":2}}",
                 "{\"runId\":[\"r\"]}")) {
             cases.add(Arguments.of("ListTargets", event));
         }
@@ -124,7 +132,7 @@ class BadInputIntegrationTest {
         }
         // Summarize
         for (String event : List.of(
-                "{\"runId\":\"r\",\"results\":null}",
+                "{\"runId\":\"r\",\"wave\":-1}",
                 "{\"results\":[]}",
                 "{\"runId\":\"r\",\"results\":[1]}",
                 "{\"runId\":\"r\",\"results\":[{\"tier\":\"tenant\",\"id\":\"a\",\"status\":\"great\"}]}",

@@ -68,10 +68,10 @@ class CentralLostIntegrationTest {
     }
 
     @Test
-    void stateMachine_centralLostAfterTheFirstPage_failsSayingSo_andARerunConverges() throws Exception {
+    void stateMachine_centralLostAfterTheFirstBatch_failsSayingSo_andARerunConverges() throws Exception {
         fleet = fleet("lostsfn_", proxy);
         try (LambdaApiServer lambda = lambda(fleet)) {
-            // Page size 2: central goes away while the first page is being summarised.
+            // One lane, two databases at a time: central goes away while the first batch is being recorded.
             lambda.intercept(call -> {
                 if (call.startsWith("helix-summarize")) {
                     proxy.cut();
@@ -83,15 +83,15 @@ class CentralLostIntegrationTest {
 
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("FAILED");
             assertThat(out.get("error").asText())
-                    .as("the first page's outcomes cannot be recorded")
-                    .isEqualTo("SummarizeFailed");
+                    .as("the lane cannot record its first batch")
+                    .isEqualTo("LaneFailed");
             assertThat(out.get("cause").asText()).contains("Database unavailable: central database");
             List<String> migrated = TENANTS.stream()
                     .filter(t -> fleet.appliedVersions(fleet.builder.tenantDatabase(t))
                                     .size()
                             == 5)
                     .toList();
-            assertThat(migrated).as("the first page").hasSize(2);
+            assertThat(migrated).as("the first batch").hasSize(2);
             for (String tenant : TENANTS) {
                 String db = fleet.builder.tenantDatabase(tenant);
                 assertThat(fleet.history(db))
@@ -219,7 +219,7 @@ class CentralLostIntegrationTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
-    /** One execution over the whole fleet, two databases a page. */
+    /** One execution over the whole fleet, one lane taking two databases at a time. */
     private static JsonNode run(LambdaApiServer lambda, int maxConcurrency) {
         return StateMachineRun.run(
                         lambda,

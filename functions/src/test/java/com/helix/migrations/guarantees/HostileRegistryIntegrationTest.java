@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.exceptions.InvalidRegistryRowException;
 import com.helix.migrations.fleet.RunSteps;
-import com.helix.migrations.fleet.TargetPages;
+import com.helix.migrations.fleet.TargetLanes;
 import com.helix.migrations.handler.ListTargetsFunction;
 import com.helix.migrations.handler.MigrateDatabaseFunction;
 import com.helix.migrations.json.Json;
@@ -142,17 +143,26 @@ class HostileRegistryIntegrationTest {
                                 .set("input", Json.MAPPER.createObjectNode()),
                         RunSteps.StartRequest.class))
                 .runId();
-        ByteArrayOutputStream listed = new ByteArrayOutputStream();
-        new ListTargetsFunction(TargetPages.of(fleet.platform()))
-                .handleRequest(
-                        new ByteArrayInputStream(("{\"runId\":\"" + runId + "\"}").getBytes(StandardCharsets.UTF_8)),
-                        listed,
-                        null);
+        ListTargetsFunction listTargets = new ListTargetsFunction(TargetLanes.of(fleet.platform()));
+        ByteArrayOutputStream lanes = new ByteArrayOutputStream();
+        listTargets.handleRequest(
+                new ByteArrayInputStream(("{\"runId\":\"" + runId + "\"}").getBytes(StandardCharsets.UTF_8)),
+                lanes,
+                null);
+        ObjectNode lane = Json.MAPPER.createObjectNode().put("runId", runId).put("pageSize", 1000);
+        lane.set("lane", Json.MAPPER.readTree(lanes.toByteArray()).get("lanes").get(0));
         List<String> ids = new ArrayList<>();
-        Json.MAPPER
-                .readTree(listed.toByteArray())
-                .get("items")
-                .forEach(item -> ids.add(item.get("id").asText()));
+        for (int taken = 0, count = -1; count != 0; ) {
+            ByteArrayOutputStream listed = new ByteArrayOutputStream();
+            listTargets.handleRequest(
+                    new ByteArrayInputStream(lane.put("taken", taken).toString().getBytes(StandardCharsets.UTF_8)),
+                    listed,
+                    null);
+            JsonNode batch = Json.MAPPER.readTree(listed.toByteArray());
+            batch.get("items").forEach(item -> ids.add(item.get("id").asText()));
+            count = batch.get("count").asInt();
+            taken = batch.get("taken").asInt();
+        }
         assertThat(ids).contains("acme uk", "café-uk", "inject-uk", "twin-a-uk", "twin-b-uk");
 
         MigrateDatabaseFunction migrate = new MigrateDatabaseFunction(fleet.platform());

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.exceptions.InvalidRequestException;
 import com.helix.migrations.exceptions.UnknownProductTypeException;
 import com.helix.migrations.fleet.RunSteps;
-import com.helix.migrations.fleet.TargetPages;
+import com.helix.migrations.fleet.TargetLanes;
 import com.helix.migrations.json.Json;
 import com.helix.migrations.support.TestFleet;
 import java.io.ByteArrayInputStream;
@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Needs: the embedded PostgreSQL (the central database only: no tenant database is opened). StartRun
- * freezes a run's active, provisioned databases in the ledger, servers interleaved; ListTargets pages
- * through them by (run id, seq), tenants before products, with tokens that carry no host; both, and
- * Summarize, change nothing when called again with the same input.
+ * freezes a run's active, provisioned databases in the ledger, servers interleaved; ListTargets hands them
+ * out in lanes (per server, or across servers), tenants before products, with no host in any payload; StartRun,
+ * ListTargets and Summarize change nothing when called again with the same input.
  */
 class ListTargetsFunctionIntegrationTest {
     private static final AtomicInteger EXECUTIONS = new AtomicInteger();
@@ -38,6 +38,7 @@ class ListTargetsFunctionIntegrationTest {
     private static ListTargetsFunction list;
     private static StartRunFunction start;
     private static SummarizeFunction summarize;
+    private static final RunSteps.Shown SHOWN = new RunSteps.Shown(100, 25, 5);
 
     @BeforeAll
     static void fleet() {
@@ -64,7 +65,7 @@ class ListTargetsFunctionIntegrationTest {
         fleet.builder.execute(central, sql.toString());
         fleet.serveSecrets();
         RunSteps steps = RunSteps.of(fleet.platform());
-        list = new ListTargetsFunction(TargetPages.of(fleet.platform()));
+        list = new ListTargetsFunction(TargetLanes.of(fleet.platform()));
         start = new StartRunFunction(steps);
         summarize = new SummarizeFunction(steps);
     }
@@ -90,46 +91,104 @@ class ListTargetsFunctionIntegrationTest {
                 + "\",\"input\":" + input + ",\"central\":null}";
     }
 
-    static List<JsonNode> pages(String runId, int pageSize) throws IOException {
-        List<JsonNode> pages = new ArrayList<>();
-        String token = null;
-        do {
-            JsonNode page = invoke(
-                    list,
-                    "{\"runId\":\"" + runId + "\",\"pageSize\":" + pageSize
-                            + (token == null ? "" : ",\"nextToken\":\"" + token + "\"") + "}");
-            assertThat(page.get("count").asInt())
-                    .isEqualTo(page.get("items").size())
-                    .isLessThanOrEqualTo(pageSize);
-            pages.add(page);
-            token = page.has("nextToken") ? page.get("nextToken").asText() : null;
-        } while (token != null);
-        return pages;
+    /**
+     * Runs a run's lanes as the state machine does, segment by segment, the lanes of a segment taking a batch each
+     * in turn (as if they ran side by side), recording every database migrated; returns each segment's lanes' ids.
+     */
+    static List<List<List<String>>> lanes(String runId, String sizing, int pageSize) throws IOException {
+        List<List<List<String>>> segments = new ArrayList<>();
+        while (true) {
+            JsonNode segment = invoke(list, "{\"runId\":\"" + runId + "\"" + sizing + "}");
+            assertThat(segment.toString()).doesNotContain("db-").doesNotContain("helix/x");
+            if (segment.get("count").asInt() == 0) {
+                return segments;
+            }
+            int count = segment.get("count").asInt();
+            List<List<String>> lanes = new ArrayList<>();
+            int[] taken = new int[count];
+            boolean[] done = new boolean[count];
+            for (int i = 0; i < count; i++) {
+                lanes.add(new ArrayList<>());
+            }
+            for (int running = count; running > 0; ) {
+                for (int i = 0; i < count; i++) {
+                    if (done[i]) {
+                        continue;
+                    }
+                    ObjectNode event = Json.MAPPER
+                            .createObjectNode()
+                            .put("runId", runId)
+                            .put("pageSize", pageSize)
+                            .put("taken", taken[i]);
+                    event.set("lane", segment.get("lanes").get(i));
+                    JsonNode batch = invoke(list, event.toString());
+                    assertThat(batch.get("count").asInt())
+                            .isEqualTo(batch.get("items").size())
+                            .isLessThanOrEqualTo(pageSize);
+                    assertThat(batch.toString()).doesNotContain("db-").doesNotContain("helix/x");
+                    if (batch.get("count").asInt() == 0) {
+                        done[i] = true;
+                        running--;
+                        continue;
+                    }
+                    taken[i] = batch.get("taken").asInt();
+                    ObjectNode results = Json.MAPPER.createObjectNode().put("runId", runId);
+                    for (JsonNode item : batch.get("items")) {
+                        lanes.get(i).add(item.get("id").asText());
+                        results.withArray("results")
+                                .addObject()
+                                .put("tier", item.get("tier").asText())
+                                .put("id", item.get("id").asText())
+                                .put("status", "migrated");
+                    }
+                    invoke(summarize, results.toString());
+                }
+            }
+            segments.add(lanes);
+        }
     }
 
-    static List<String> ids(List<JsonNode> pages) {
-        List<String> ids = new ArrayList<>();
-        pages.forEach(
-                page -> page.get("items").forEach(item -> ids.add(item.get("id").asText())));
-        return ids;
+    static List<String> ids(List<List<List<String>>> segments) {
+        return segments.stream().flatMap(List::stream).flatMap(List::stream).toList();
     }
 
     @Test
-    void pages_coverEveryActiveProvisionedDatabaseOnce_tenantsFirst_withServersInterleaved() throws IOException {
-        String runId = startRun("{}");
-
-        List<JsonNode> pages = pages(runId, 3);
-
-        assertThat(ids(pages))
+    void lanes_coverEveryActiveProvisionedDatabaseOnce_tenantsFirst_perServerOrAcrossServers() throws IOException {
+        assertThat(lanes(startRun("{}"), ",\"perServer\":1,\"maxConcurrency\":200", 2))
+                .as("one lane per server: servers a, b, c hold the tenants, k the products")
                 .containsExactly(
-                        "t03",
+                        List.of(List.of("t03", "t06", "t09"), List.of("t01", "t04", "t07"), List.of("t02", "t08")),
+                        List.of(List.of(
+                                "t01-kira",
+                                "t02-kira",
+                                "t03-kira",
+                                "t04-kira",
+                                "t06-kira",
+                                "t07-kira",
+                                "t08-kira",
+                                "t09-kira")));
+        assertThat(lanes(startRun("{}"), ",\"perServer\":2", 10).get(0))
+                .as("two lanes per server, lane 0 of every server first, each taking a database in turn")
+                .containsExactly(
+                        List.of("t03", "t09"),
+                        List.of("t01", "t07"),
+                        List.of("t02"),
+                        List.of("t06"),
+                        List.of("t04"),
+                        List.of("t08"));
+        String runId = startRun("{}");
+        List<List<List<String>>> across = lanes(runId, ",\"maxConcurrency\":3", 1);
+        assertThat(across.get(0)).as("three lanes across servers").hasSize(3);
+        assertThat(ids(across))
+                .containsExactlyInAnyOrder(
                         "t01",
                         "t02",
-                        "t06",
+                        "t03",
                         "t04",
+                        "t06",
+                        "t07",
                         "t08",
                         "t09",
-                        "t07", // tenants: servers a, b, c in turn
                         "t01-kira",
                         "t02-kira",
                         "t03-kira",
@@ -138,27 +197,7 @@ class ListTargetsFunctionIntegrationTest {
                         "t07-kira",
                         "t08-kira",
                         "t09-kira");
-        assertThat(pages).hasSize(6);
-        assertThat(pages.get(2).get("items"))
-                .as("a page never mixes tiers")
-                .extracting(i -> i.get("tier").asText())
-                .containsOnly("tenant");
-        JsonNode first = pages.get(0).get("items").get(0);
-        assertThat(first.get("name").asText()).isEqualTo("Tenant 3");
-        assertThat(first.get("tier").asText()).isEqualTo("tenant");
-        String all = pages.toString();
-        assertThat(all).doesNotContain("db-a").doesNotContain("db-k").doesNotContain("helix/x");
-        for (JsonNode page : pages) {
-            if (page.has("nextToken")) {
-                String decoded = new String(
-                        java.util.Base64.getUrlDecoder()
-                                .decode(page.get("nextToken").asText()),
-                        StandardCharsets.UTF_8);
-                assertThat(decoded)
-                        .as("the token carries the run and a position, no host")
-                        .doesNotContain("db-");
-            }
-        }
+        assertThat(ids(across).subList(0, 8)).as("tenants first").allMatch(id -> !id.endsWith("-kira"));
         assertThat(fleet.strings(
                         fleet.builder.centralDatabase(),
                         "select string_agg(distinct server::text, ',' order by server::text) from migration_run_targets"
@@ -167,11 +206,57 @@ class ListTargetsFunctionIntegrationTest {
     }
 
     @Test
+    void aLane_takesItsShareOfWhatIsPending_theSameAgainOnARetry_andAtMostItsBudget() throws IOException {
+        String runId = startRun("{}");
+        JsonNode lanes = invoke(list, "{\"runId\":\"" + runId + "\",\"perServer\":2}");
+        assertThat(lanes.get("lanes"))
+                .as("two lanes per server, lane 0 of every server first; no host")
+                .extracting(JsonNode::toString)
+                .containsExactly(
+                        "{\"wave\":1,\"tier\":\"tenant\",\"server\":1,\"lane\":0,\"of\":2}",
+                        "{\"wave\":1,\"tier\":\"tenant\",\"server\":2,\"lane\":0,\"of\":2}",
+                        "{\"wave\":1,\"tier\":\"tenant\",\"server\":3,\"lane\":0,\"of\":2}",
+                        "{\"wave\":1,\"tier\":\"tenant\",\"server\":1,\"lane\":1,\"of\":2}",
+                        "{\"wave\":1,\"tier\":\"tenant\",\"server\":2,\"lane\":1,\"of\":2}",
+                        "{\"wave\":1,\"tier\":\"tenant\",\"server\":3,\"lane\":1,\"of\":2}");
+
+        JsonNode across = invoke(list, "{\"runId\":\"" + runId + "\",\"maxConcurrency\":1}");
+        ObjectNode event = Json.MAPPER.createObjectNode().put("runId", runId).put("pageSize", 10);
+        event.set("lane", across.get("lanes").get(0));
+        JsonNode first = invoke(list, event.put("taken", 0).toString());
+        assertThat(first.get("items"))
+                .as("half of the 8 pending: the lanes of a scope end together")
+                .extracting(item -> item.get("id").asText())
+                .containsExactly("t03", "t01", "t02", "t06");
+        assertThat(invoke(list, event.toString()))
+                .as("a retry: the same databases")
+                .isEqualTo(first);
+        assertThat(invoke(list, event.put("taken", 4).toString()).get("items"))
+                .extracting(item -> item.get("id").asText())
+                .containsExactly("t04", "t08");
+        JsonNode last =
+                invoke(list, event.put("taken", TargetLanes.LANE_BUDGET - 1).toString());
+        assertThat(last.get("count").asInt()).isOne();
+        assertThat(last.get("taken").asInt()).isEqualTo(TargetLanes.LANE_BUDGET);
+        assertThat(invoke(list, event.put("taken", TargetLanes.LANE_BUDGET).toString())
+                        .get("count")
+                        .asInt())
+                .as("this child execution has taken its share; the lane is listed again")
+                .isZero();
+        assertThat(fleet.strings(
+                        fleet.builder.centralDatabase(),
+                        "select status || ' ' || count(*) from migration_run_targets where run_id = '" + runId
+                                + "' and tier = 'tenant' group by status order by 1"))
+                .as("taken databases are running until recorded")
+                .containsExactly("pending 1", "running 7");
+    }
+
+    @Test
     void filters_narrowWhatIsFrozen() throws IOException {
-        assertThat(ids(pages(startRun("{\"tenantIds\":[\"t01\",\"t05\",\"t10\"]}"), 100)))
+        assertThat(ids(lanes(startRun("{\"tenantIds\":[\"t01\",\"t05\",\"t10\"]}"), "", 100)))
                 .as("suspended and unprovisioned stay out even when named")
                 .containsExactly("t01", "t01-kira");
-        assertThat(ids(pages(startRun("{\"productType\":\"kira\",\"tenantIds\":[\"t02\"]}"), 100)))
+        assertThat(ids(lanes(startRun("{\"productType\":\"kira\",\"tenantIds\":[\"t02\"]}"), "", 100)))
                 .containsExactly("t02", "t02-kira");
     }
 
@@ -189,7 +274,7 @@ class ListTargetsFunctionIntegrationTest {
                         "select count(*) from migration_runs where started_by = '" + arn + "'"))
                 .containsExactly("1");
 
-        String results = "{\"runId\":\"" + runId + "\",\"summary\":null,\"maxFailures\":5,\"results\":["
+        String results = "{\"runId\":\"" + runId + "\",\"maxFailures\":5,\"results\":["
                 + "{\"tier\":\"tenant\",\"id\":\"t03\",\"name\":\"Tenant 3\",\"status\":\"migrated\",\"fromVersion\":null,"
                 + "\"toVersion\":\"5\",\"applied\":5,\"durationMs\":40},"
                 + "{\"tier\":\"tenant\",\"id\":\"t01\",\"name\":\"Tenant 1\",\"status\":\"failed\","
@@ -199,7 +284,9 @@ class ListTargetsFunctionIntegrationTest {
         List<String> recorded = ledgerRows(runId);
         JsonNode twice = invoke(summarize, results);
 
-        assertThat(twice).isEqualTo(once);
+        assertThat(once.get("recorded").asInt()).isEqualTo(2);
+        assertThat(twice.get("recorded").asInt()).as("recorded already").isZero();
+        assertThat(twice.get("failures")).isEqualTo(once.get("failures"));
         assertThat(ledgerRows(runId)).isEqualTo(recorded).isNotEqualTo(frozen);
         assertThat(fleet.strings(
                         fleet.builder.centralDatabase(),
@@ -227,21 +314,31 @@ class ListTargetsFunctionIntegrationTest {
         String runId = invoke(start, Files.readString(events.resolve("start-run.json")))
                 .get("runId")
                 .asText();
-        ObjectNode page = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve("list-targets.json")));
-        page.put("runId", runId);
-        assertThat(invoke(list, page.toString()).get("count").asInt()).isPositive();
-        ObjectNode results = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve("summarize.json")));
-        results.put("runId", runId);
-        assertThat(invoke(summarize, results.toString())
-                        .get("summary")
-                        .get("failedCount")
-                        .asInt())
-                .isEqualTo(1);
+        int taken = 0;
+        for (String sample : List.of("list-targets.json", "list-targets-lane.json")) {
+            ObjectNode listing = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve(sample)));
+            listing.put("runId", runId);
+            taken = invoke(list, listing.toString()).get("count").asInt();
+            assertThat(taken).as(sample).isPositive();
+        }
+        for (String sample : List.of("summarize.json", "summarize-segment.json")) {
+            ObjectNode results = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve(sample)));
+            results.put("runId", runId);
+            JsonNode progress = invoke(summarize, results.toString());
+            assertThat(progress.get("stop").asBoolean()).as(sample).isFalse();
+            assertThat(progress.get("recorded").asInt())
+                    .as("the sample's databases are not this run's")
+                    .isZero();
+        }
         ObjectNode finish = (ObjectNode) Json.MAPPER.readTree(Files.readString(events.resolve("finish-run.json")));
         finish.put("runId", runId);
         JsonNode finished = invoke(new FinishRunFunction(RunSteps.of(fleet.platform())), finish.toString());
-        assertThat(finished.get("status").asText()).isEqualTo("failed");
-        assertThat(finished.get("notStarted").asInt()).isEqualTo(16);
+        assertThat(finished.get("run").get("status").asText()).isEqualTo("failed");
+        assertThat(finished.get("run").get("failed").asInt())
+                .as("taken by the sample lane, never recorded: interrupted")
+                .isEqualTo(taken);
+        assertThat(finished.get("run").get("notStarted").asInt()).isEqualTo(16 - taken);
+        assertThat(finished.get("summary").get("skipped").asInt()).isEqualTo(16 - taken);
         JsonNode ended = invoke(
                 new RunEndedFunction(RunSteps.of(fleet.platform())),
                 Files.readString(events.resolve("run-ended.json")));
@@ -263,12 +360,12 @@ class ListTargetsFunctionIntegrationTest {
         String runId = startRun("{\"tenantIds\":[\"t01\",\"t02\"]}");
         invoke(
                 summarize,
-                "{\"runId\":\"" + runId + "\",\"summary\":null,\"results\":["
+                "{\"runId\":\"" + runId + "\",\"results\":["
                         + "{\"tier\":\"tenant\",\"id\":\"t01\",\"name\":\"Tenant 1\",\"status\":\"migrated\"},"
                         + "{\"tier\":\"tenant\",\"id\":\"t02\",\"name\":\"Tenant 2\",\"status\":\"up_to_date\"}]}");
         StringBuilder metrics = new StringBuilder();
 
-        RunSteps.Finished finished = steps.finish(runId, metrics);
+        RunSteps.Finished finished = steps.finish(runId, null, SHOWN, metrics).run();
 
         assertThat(finished.status()).as("the two products were never started").isEqualTo("failed");
         assertThat(finished.notStarted()).isEqualTo(2);
@@ -298,7 +395,7 @@ class ListTargetsFunctionIntegrationTest {
         assertThat(run.get("RunDuration").isNumber()).isTrue();
         assertThat(metrics.toString()).doesNotContain("db-").doesNotContain("helix/x");
         StringBuilder again = new StringBuilder();
-        assertThat(steps.finish(runId, again).status())
+        assertThat(steps.finish(runId, null, SHOWN, again).run().status())
                 .as("closing a closed run changes nothing")
                 .isEqualTo("failed");
         assertThat(again).as("and counts nothing twice").isEmpty();
@@ -314,11 +411,20 @@ class ListTargetsFunctionIntegrationTest {
                 .hasMessage("Invalid request: action must be migrate, status or validate in a state-machine run, not"
                         + " repair");
         String runId = startRun("{}");
-        String other = startRun("{}");
-        String token = pages(runId, 1).get(0).get("nextToken").asText();
-        assertThatThrownBy(() -> invoke(list, "{\"runId\":\"" + other + "\",\"nextToken\":\"" + token + "\"}"))
+        assertThatThrownBy(() -> invoke(
+                        list,
+                        "{\"runId\":\"" + runId
+                                + "\",\"lane\":{\"wave\":0,\"tier\":\"tenant\",\"server\":1,\"lane\":2,\"of\":2}}"))
                 .isInstanceOf(InvalidRequestException.class)
-                .hasMessage("Invalid request: nextToken is not a token this function returned for this run");
+                .hasMessageStartingWith("Invalid request: lane is not one ListTargets returned");
+        assertThat(invoke(
+                                list,
+                                "{\"runId\":\"" + runId + "\",\"lane\":{\"wave\":0,\"tier\":\"tenant\",\"server\":9,"
+                                        + "\"lane\":0,\"of\":2}}")
+                        .get("count")
+                        .asInt())
+                .as("a server this run does not have: nothing")
+                .isZero();
         assertThatThrownBy(() -> invoke(list, "{\"runId\":\"" + runId + "\",\"pageSize\":0}"))
                 .isInstanceOf(InvalidRequestException.class)
                 .hasMessage("Invalid request: pageSize must be from 1 to 1000, not 0");

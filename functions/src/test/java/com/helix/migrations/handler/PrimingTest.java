@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.helix.migrations.config.MigrationsConfig;
 import com.helix.migrations.core.Platform;
-import com.helix.migrations.fleet.TargetPages;
+import com.helix.migrations.fleet.TargetLanes;
 import com.helix.migrations.schema.MigrationSet;
 import com.helix.migrations.support.SecretsManagerFake;
 import java.util.Map;
@@ -22,7 +22,7 @@ class PrimingTest {
                 "JURISDICTION_REGIONS", "uk=eu-west-2,eu=eu-central-1")));
 
         platform.migrator().prime();
-        TargetPages.of(platform).prime();
+        TargetLanes.of(platform).prime();
 
         assertThat(platform.sources().prime())
                 .extracting(MigrationSet::folder)

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.helix.migrations.core.Platform;
-import com.helix.migrations.handler.SummarizeFunction;
+import com.helix.migrations.fleet.TargetLanes;
+import com.helix.migrations.handler.FinishRunFunction;
 import com.helix.migrations.json.Json;
+import com.helix.migrations.ledger.RunLedger;
 import com.helix.migrations.support.LambdaApiServer;
 import com.helix.migrations.support.NodeTools;
 import com.helix.migrations.support.StateMachineRun;
@@ -14,8 +16,14 @@ import com.helix.migrations.support.TestFleet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Needs: Node 22 and aws-local-stepfunctions, and the embedded PostgreSQL. The real state machine over
  * 10,000 tenant and 30,000 product databases on eight servers, frozen into the run ledger by the real
- * StartRun and paged through it by the real ListTargets, each page recorded by the real Summarize and the
+ * StartRun and taken from it in lanes by the real ListTargets, each batch recorded by the real Summarize and the
  * run closed by the real FinishRun; only CheckMigrations, MigrateCentral and MigrateDatabase are instant
  * stand-ins. It must finish within Step Functions' limits of 256 KiB per state input or output and
  * 25,000 history events per execution, with every database recorded once.
@@ -35,7 +43,7 @@ class FleetScaleSimulationTest {
     static final int SERVERS = 8;
 
     @Test
-    void fortyThousandDatabases_frozenAndPagedThroughTheLedger_fitThePayloadAndHistoryLimits() {
+    void fortyThousandDatabases_frozenAndTakenInLanes_fitThePayloadAndHistoryLimits() {
         TestFleet fleet = fleet("scale_", SERVERS);
         try {
             Platform platform = fleet.platform();
@@ -63,23 +71,26 @@ class FleetScaleSimulationTest {
 
                 JsonNode out = result.json();
                 JsonNode stats = out.get("stats");
-                long pages = lambda.calls().stream()
+                long listings = lambda.calls().stream()
                         .filter(c -> c.startsWith("helix-list-targets"))
                         .count();
                 System.out.printf(
-                        "scale simulation: %d tenants + %d products on %d servers; freeze (StartRun) %d ms; %d pages;"
-                                + " %d map iterations; largest state payload %d bytes (%s); parent states %s, implying"
-                                + " %d history events; whole execution %d ms%n",
+                        "scale simulation: %d tenants + %d products on %d servers; freeze (StartRun) %d ms; %d"
+                                + " ListTargets calls; map iterations %s; largest state payload %d bytes (%s); parent"
+                                + " states %s, implying %d history events; %d child executions, the largest %d history"
+                                + " events; whole execution %d ms%n",
                         TENANTS,
                         PRODUCTS,
                         SERVERS,
                         freezeNanos.get() / 1_000_000,
-                        pages,
-                        stats.get("mapIterations").asInt(),
+                        listings,
+                        stats.get("mapIterations"),
                         stats.get("maxPayloadBytes").asInt(),
                         stats.get("maxPayloadState").asText(),
                         stats.get("parentStates"),
                         stats.get("impliedHistoryEvents").asInt(),
+                        stats.get("childExecutions").asInt(),
+                        stats.get("maxChildHistoryEvents").asInt(),
                         totalMs);
 
                 int failures = (TENANTS + PRODUCTS) / FAIL_EVERY;
@@ -87,8 +98,10 @@ class FleetScaleSimulationTest {
                 assertThat(out.get("error").asText()).isEqualTo("MigrationsFailed");
                 assertThat(out.get("cause").asText())
                         .startsWith(failures + " of " + (TENANTS + PRODUCTS) + " databases failed: ")
-                        .endsWith("and " + (failures - SummarizeFunction.CAUSE_SHOWN) + " more");
-                assertThat(stats.get("mapIterations").asInt()).isEqualTo(TENANTS + PRODUCTS);
+                        .endsWith("and " + (failures - FinishRunFunction.CAUSE_SHOWN) + " more");
+                assertThat(stats.get("mapIterations").get("MigrateDatabases").asInt())
+                        .isEqualTo(TENANTS + PRODUCTS);
+                assertThat(stats.get("maxChildHistoryEvents").asInt()).isLessThan(25_000);
                 assertThat(stats.get("maxPayloadBytes").asInt()).isLessThan(256 * 1024);
                 assertThat(stats.get("impliedHistoryEvents").asInt()).isLessThan(25_000);
                 assertThat(
@@ -112,18 +125,22 @@ class FleetScaleSimulationTest {
     /**
      * 40,000 databases on 100 servers, each taking a time drawn from a log-normal distribution (median 10 ms,
      * σ 0.8, at most 200 ms: minutes scaled down to milliseconds), at most 200 at once and 2 per server. The
-     * wall time is printed against the ideal, max(total work ÷ min(200, servers × 2), busiest server's work ÷ 2).
+     * real execution's calls never exceed either cap; the schedule the lanes impose (the drawn times replayed
+     * under their rules: at this time scale the local interpreter's own overhead, not the schedule, sets its
+     * wall time) must be within 1.2× the ideal, max(total work ÷ min(200, servers × 2), busiest server's work ÷
+     * 2).
      */
     @Test
     void fortyThousandDatabases_onAHundredServers_twoPerServer_againstTheIdeal(@TempDir Path dir) throws Exception {
         int servers = 100;
         int maxConcurrency = 200;
         int perServer = 2;
+        int pageSize = TargetLanes.DEFAULT_PAGE_SIZE;
         TestFleet fleet = fleet("scaleservers_", servers);
         try (LambdaApiServer lambda = new LambdaApiServer(StateMachineRun.functions(fleet.platform()))) {
             Path durations = dir.resolve("durations.json");
             Map<String, String> substitutions =
-                    new HashMap<>(StateMachineRun.substitutions(maxConcurrency, 1_000_000, 200));
+                    new HashMap<>(StateMachineRun.substitutions(maxConcurrency, 1_000_000, pageSize));
             substitutions.put("PerServer", String.valueOf(perServer));
             long started = System.nanoTime();
             NodeTools.Result result = StateMachineRun.run(
@@ -146,17 +163,30 @@ class FleetScaleSimulationTest {
             JsonNode out = result.json();
             assertThat(out.get("status").asText()).as(out.toString()).isEqualTo("SUCCEEDED");
             JsonNode stats = out.get("stats");
-            assertThat(stats.get("mapIterations").asInt()).isEqualTo(TENANTS + PRODUCTS);
+            assertThat(stats.get("mapIterations").get("MigrateDatabases").asInt())
+                    .isEqualTo(TENANTS + PRODUCTS);
             assertThat(stats.get("maxPayloadBytes").asInt()).isLessThan(256 * 1024);
             assertThat(stats.get("impliedHistoryEvents").asInt()).isLessThan(25_000);
 
-            JsonNode times = Json.MAPPER.readTree(Files.readString(durations));
-            Map<String, Double> work = new HashMap<>();
-            for (String row : fleet.strings(
-                    fleet.builder.centralDatabase(),
-                    "select target_id || ' ' || server from migration_run_targets where tier <> 'central'")) {
-                String[] parts = row.split(" ", 2);
-                work.merge(parts[1], times.get(parts[0]).asDouble() / 1000, Double::sum);
+            JsonNode drawn = Json.MAPPER.readTree(Files.readString(durations));
+            JsonNode times = drawn.get("durations");
+            JsonNode spans = drawn.get("spans");
+            // Each segment's databases by server, in the frozen order, with the time drawn for each.
+            Map<String, Map<Integer, List<Double>>> segments = new LinkedHashMap<>();
+            Map<Integer, Double> work = new HashMap<>();
+            Map<String, Integer> serverOf = new HashMap<>();
+            for (String row : fleet.strings(fleet.builder.centralDatabase(), """
+                    select wave || ' ' || case tier when 'tenant' then 1 else 2 end || ' ' || server || ' ' || target_id
+                    from migration_run_targets where tier <> 'central'
+                    order by wave, case tier when 'tenant' then 1 else 2 end, seq""")) {
+                String[] parts = row.split(" ", 4);
+                double seconds = times.get(parts[3]).asDouble() / 1000;
+                int server = Integer.parseInt(parts[2]);
+                segments.computeIfAbsent(parts[0] + " " + parts[1], k -> new TreeMap<>())
+                        .computeIfAbsent(server, k -> new ArrayList<>())
+                        .add(seconds);
+                work.merge(server, seconds, Double::sum);
+                serverOf.put(parts[3], server);
             }
             double total =
                     work.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -165,30 +195,38 @@ class FleetScaleSimulationTest {
                     .max()
                     .orElse(0);
             double ideal = Math.max(total / Math.min(maxConcurrency, work.size() * perServer), busiest / perServer);
-            long pages = lambda.calls().stream()
+            double lanesSchedule = 0;
+            for (Map<Integer, List<Double>> segment : segments.values()) {
+                lanesSchedule += lanesSchedule(segment, perServer, maxConcurrency, pageSize);
+            }
+            // Peak migrations at once, in all and per server, from when each call started and ended (an end before
+            // a start at the same instant).
+            List<double[]> events = new ArrayList<>();
+            serverOf.forEach((id, server) -> {
+                JsonNode span = spans.get(id);
+                events.add(new double[] {span.get(0).asDouble(), 1, server});
+                events.add(new double[] {span.get(1).asDouble(), -1, server});
+            });
+            events.sort((a, b) -> a[0] != b[0] ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+            Map<Integer, Integer> running = new HashMap<>();
+            int inFlight = 0;
+            int peak = 0;
+            int peakPerServer = 0;
+            for (double[] event : events) {
+                inFlight += (int) event[1];
+                peak = Math.max(peak, inFlight);
+                peakPerServer = Math.max(peakPerServer, running.merge((int) event[2], (int) event[1], Integer::sum));
+            }
+            long listings = lambda.calls().stream()
                     .filter(c -> c.startsWith("helix-list-targets"))
                     .count();
-            // The schedule the pages impose, without the interpreter's own time: pages run one after another, each
-            // as long as its slowest database (a page never holds more than maxConcurrency).
-            Map<String, Double> pageTimes = new HashMap<>();
-            for (String row : fleet.strings(fleet.builder.centralDatabase(), """
-                    with r as (select target_id, wave, tier, seq,
-                                      (row_number() over (partition by wave, tier, server order by seq) - 1) / %d as round
-                               from migration_run_targets where tier <> 'central')
-                    select wave || '/' || tier || '/' || round || '/'
-                           || (row_number() over (partition by wave, tier, round order by seq) - 1) / 200
-                           || ' ' || target_id
-                    from r""".formatted(perServer))) {
-                String[] parts = row.split(" ", 2);
-                pageTimes.merge(parts[0], times.get(parts[1]).asDouble() / 1000, Math::max);
-            }
-            double paged =
-                    pageTimes.values().stream().mapToDouble(Double::doubleValue).sum();
             System.out.printf(
                     "scale simulation, %d servers, maxConcurrency %d, perServer %d: %d databases, %.1f s of work"
-                            + " (busiest server %.2f s); ideal %.2f s; the pages' schedule %.2f s (%.1fx the ideal);"
-                            + " wall %.2f s with the local interpreter; %d pages; largest payload %d bytes;"
-                            + " %d history events%n",
+                            + " (busiest server %.2f s); ideal %.2f s; the lanes' schedule %.2f s (%.3fx the ideal);"
+                            + " peak %d at once, %d on one server; whole execution %.1f s with the local interpreter"
+                            + " (its own overhead dominates at this time scale); %d ListTargets calls; %d child"
+                            + " executions, the largest %d history events; parent %d history events; largest payload"
+                            + " %d bytes%n",
                     work.size(),
                     maxConcurrency,
                     perServer,
@@ -196,15 +234,68 @@ class FleetScaleSimulationTest {
                     total,
                     busiest,
                     ideal,
-                    paged,
-                    paged / ideal,
+                    lanesSchedule,
+                    lanesSchedule / ideal,
+                    peak,
+                    peakPerServer,
                     wallSeconds,
-                    pages,
-                    stats.get("maxPayloadBytes").asInt(),
-                    stats.get("impliedHistoryEvents").asInt());
+                    listings,
+                    stats.get("childExecutions").asInt(),
+                    stats.get("maxChildHistoryEvents").asInt(),
+                    stats.get("impliedHistoryEvents").asInt(),
+                    stats.get("maxPayloadBytes").asInt());
+            assertThat(peakPerServer).isLessThanOrEqualTo(perServer);
+            assertThat(peak).isLessThanOrEqualTo(maxConcurrency);
+            assertThat(stats.get("maxChildHistoryEvents").asInt()).isLessThan(25_000);
+            assertThat(lanesSchedule / ideal)
+                    .as("the lanes' schedule against the ideal")
+                    .isLessThan(1.2);
         } finally {
             fleet.close();
         }
+    }
+
+    /**
+     * The time one segment takes under the lanes' rules with the drawn times and no overhead: up to {@code
+     * perServer} lanes per server (listed lane 0 of every server first) on {@code maxConcurrency} slots; a lane
+     * takes {@link RunLedger#share} of its server's pending databases, runs them one after another, and takes
+     * again until none is left.
+     */
+    static double lanesSchedule(Map<Integer, List<Double>> servers, int perServer, int maxConcurrency, int pageSize) {
+        Map<Integer, ArrayDeque<Double>> pending = new HashMap<>();
+        List<Integer> lanes = new ArrayList<>();
+        for (int lane = 0; lane < perServer; lane++) {
+            for (Map.Entry<Integer, List<Double>> server : servers.entrySet()) {
+                if (server.getValue().size() > lane) {
+                    lanes.add(server.getKey());
+                }
+                pending.putIfAbsent(server.getKey(), new ArrayDeque<>(server.getValue()));
+            }
+        }
+        // (when a lane is free again, which server it takes from)
+        PriorityQueue<double[]> free = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
+        int next = 0;
+        for (; next < Math.min(maxConcurrency, lanes.size()); next++) {
+            free.add(new double[] {0, lanes.get(next)});
+        }
+        double end = 0;
+        while (!free.isEmpty()) {
+            double[] lane = free.poll();
+            ArrayDeque<Double> queue = pending.get((int) lane[1]);
+            if (queue.isEmpty()) {
+                end = Math.max(end, lane[0]);
+                if (next < lanes.size()) {
+                    free.add(new double[] {lane[0], lanes.get(next++)});
+                }
+                continue;
+            }
+            double busy = 0;
+            for (int taken = RunLedger.share(queue.size(), perServer, pageSize); taken > 0; taken--) {
+                busy += queue.poll();
+            }
+            free.add(new double[] {lane[0] + busy, lane[1]});
+        }
+        return end;
     }
 
     /** A central database registering 10,000 tenants and 30,000 products spread over this many servers. */

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Needs: Node 22 and aws-local-stepfunctions, the embedded PostgreSQL and the Secrets Manager fake. The
- * real ASL keeps its run in the ledger: StartRun freezes the databases, pages come from the ledger (registry
- * changes between pages skip or repeat nothing), {@code resumeRunId} runs exactly what a run left, an
+ * real ASL keeps its run in the ledger: StartRun freezes the databases, lanes take databases from the ledger (registry
+ * changes mid-run skip or repeat nothing), {@code resumeRunId} runs exactly what a run left, an
  * aborted execution's run is closed by the execution-status rule's function, and a newer build deployed
  * while a run is under way changes nothing in it.
  */
@@ -96,13 +96,15 @@ class RunLedgerStateMachineIntegrationTest {
     }
 
     @Test
-    void registryChangesBetweenPages_neitherSkipNorRepeatADatabase() {
+    void registryChangesMidRun_neitherSkipNorRepeatADatabase() {
         TestFleet fleet = fleet("sfnfreeze_");
         try (LambdaApiServer lambda = new LambdaApiServer(StateMachineRun.functions(fleet.platform()))) {
-            AtomicInteger pages = new AtomicInteger();
+            AtomicInteger listings = new AtomicInteger();
             lambda.intercept(call -> {
-                if (call.startsWith("helix-list-targets") && pages.incrementAndGet() == 6) {
-                    // Before the last page: a tenant whose databases are done is suspended, another provisioned.
+                // One lane, two databases at a time: the tenants' lanes (1), three batches and an empty one (2-5);
+                // the products' lanes (6), and three batches (7-9).
+                if (call.startsWith("helix-list-targets") && listings.incrementAndGet() == 9) {
+                    // Before the last batch: a tenant whose databases are done is suspended, another provisioned.
                     fleet.builder.execute(
                             fleet.builder.centralDatabase(),
                             "update tenants set status = 'suspended' where id = 't1-uk'");
@@ -155,7 +157,7 @@ class RunLedgerStateMachineIntegrationTest {
                 TestFleet.run(setup, new MigrationRequest(Tier.TENANT, broken, Action.MIGRATE, "1"));
                 fleet.builder.execute(fleet.builder.tenantDatabase(broken), "create table audit_events (id int)");
             }
-            // One at a time, three a page, stop after two failures: t1 migrates, t2 and t3 fail, the rest never start.
+            // One lane, three at a time, stop after two failures: t1 migrates, t2 and t3 fail, the rest never start.
             JsonNode first = run(lambda, 2, 3, "{}");
 
             assertThat(first.get("error").asText()).as(first.toString()).isEqualTo("MigrationsFailed");
@@ -350,7 +352,8 @@ class RunLedgerStateMachineIntegrationTest {
                             fleet.builder.centralDatabase(),
                             "select status || ' ' || migrated || ' ' || not_started from migration_runs where id = '"
                                     + runId + "'"))
-                    .containsExactly("stopped 2 8");
+                    .as("aborted as the products' lanes were to be listed: the tenants ran and were recorded")
+                    .containsExactly("stopped 5 5");
         } finally {
             fleet.close();
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.helix.migrations.core.Platform;
 import com.helix.migrations.fleet.RunSteps;
-import com.helix.migrations.fleet.TargetPages;
+import com.helix.migrations.fleet.TargetLanes;
 import com.helix.migrations.handler.CheckMigrationsFunction;
 import com.helix.migrations.handler.FinishRunFunction;
 import com.helix.migrations.handler.ListTargetsFunction;
@@ -35,7 +35,7 @@ public final class StateMachineRun {
                 "helix-check-migrations", new CheckMigrationsFunction(platform.sources()),
                 "helix-migrate-database", new MigrateDatabaseFunction(platform),
                 "helix-start-run", new StartRunFunction(steps),
-                "helix-list-targets", new ListTargetsFunction(TargetPages.of(platform)),
+                "helix-list-targets", new ListTargetsFunction(TargetLanes.of(platform)),
                 "helix-summarize", new SummarizeFunction(steps),
                 "helix-finish-run", new FinishRunFunction(steps));
     }
