@@ -25,7 +25,7 @@ class DemoIntegrationTest {
         assertThat(text)
                 .contains(
                         "$ helix-migrations central\n[CentralMigrator] Starting migration for the central database...")
-                .contains("[CentralMigrator] ✓ Migrated central: central (central) empty → 5")
+                .contains("[CentralMigrator] ✓ Migrated central: central (central) empty → 6")
                 .contains(
                         "$ helix-migrations one --tenant t002-eu --target 1\n[TenantMigrator] ✓ Migrated tenant: Globex (t002-eu) empty → 1")
                 .contains("$ helix-migrations tenants --concurrency 5")
