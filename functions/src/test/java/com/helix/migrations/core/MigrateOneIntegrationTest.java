@@ -124,6 +124,7 @@ class MigrateOneIntegrationTest {
         assertThat(central.id()).isEqualTo("central");
         assertThat(central.status()).isEqualTo(MigrationStatus.UP_TO_DATE);
         assertThat(central.toVersion()).isEqualTo("6");
-        assertThat(fleet.appliedVersions(fleet.builder.centralDatabase())).containsExactly("1", "2", "3", "4", "5", "6");
+        assertThat(fleet.appliedVersions(fleet.builder.centralDatabase()))
+                .containsExactly("1", "2", "3", "4", "5", "6");
     }
 }
