@@ -20,14 +20,22 @@ import java.time.Duration;
  *                         ({@code require}, {@code prefer}) sends the password to whichever server answers.
  * @param sslRootCert      the certificate authorities {@code verify-ca} and {@code verify-full} trust
  *                         (a PEM file). Null: the Amazon RDS bundle shipped in the jar.
+ * @param fastApply        whether pending migrations within its envelope are applied by the fast path (fewer round
+ *                         trips, the same history rows) rather than by Flyway; Flyway applies everything else.
+ *                         Default true.
  */
 public record DatabaseSettings(
-        Duration connectTimeout, Duration lockTimeout, Duration statementTimeout, String sslMode, Path sslRootCert) {
+        Duration connectTimeout,
+        Duration lockTimeout,
+        Duration statementTimeout,
+        String sslMode,
+        Path sslRootCert,
+        boolean fastApply) {
     public static final DatabaseSettings DEFAULTS = new DatabaseSettings(
-            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "verify-full", null);
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "verify-full", null, true);
 
     /** The same settings with other lock and statement timeouts. */
     public DatabaseSettings withTimeouts(Duration lockTimeout, Duration statementTimeout) {
-        return new DatabaseSettings(connectTimeout, lockTimeout, statementTimeout, sslMode, sslRootCert);
+        return new DatabaseSettings(connectTimeout, lockTimeout, statementTimeout, sslMode, sslRootCert, fastApply);
     }
 }

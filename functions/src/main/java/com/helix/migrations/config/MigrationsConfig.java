@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -56,6 +57,7 @@ public record MigrationsConfig(
             "DB_STATEMENT_TIMEOUT_SECONDS",
             "DB_SSL_MODE",
             "DB_SSL_ROOT_CERT",
+            "DB_FAST_APPLY",
             "RUN_STALE_AFTER_SECONDS");
 
     /** Flyway's own variables ({@code FLYWAY_OUT_OF_ORDER}, {@code FLYWAY_PLACEHOLDERS_X}), passed to Flyway for every tier. */
@@ -102,7 +104,8 @@ public record MigrationsConfig(
                 seconds(env, "DB_LOCK_TIMEOUT_SECONDS", defaults.lockTimeout(), 0),
                 seconds(env, "DB_STATEMENT_TIMEOUT_SECONDS", defaults.statementTimeout(), 0),
                 sslMode,
-                optionalPath(env, "DB_SSL_ROOT_CERT", PathKind.FILE));
+                optionalPath(env, "DB_SSL_ROOT_CERT", PathKind.FILE),
+                flag(env, "DB_FAST_APPLY", defaults.fastApply()));
         return new MigrationsConfig(
                 centralSecretId,
                 homeRegion,
@@ -188,6 +191,18 @@ public record MigrationsConfig(
                     name + " is not a readable " + (kind == PathKind.DIRECTORY ? "directory" : "file") + ": " + value);
         }
         return path;
+    }
+
+    private static boolean flag(Map<String, String> env, String name, boolean fallback) {
+        String value = blankToNull(env.get(name));
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidConfigurationException(name + " must be true or false, not '" + value + "'");
+        };
     }
 
     private static Duration seconds(Map<String, String> env, String name, Duration fallback, int minimum) {

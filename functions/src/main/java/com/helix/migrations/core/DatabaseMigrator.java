@@ -198,6 +198,7 @@ public final class DatabaseMigrator {
     private SchemaMigrator.Database database(
             Target target, MigrationSet set, DatabaseCredentials secret, DatabaseSettings settings, boolean readOnly) {
         DataSource dataSource = connections.track(DataSources.postgres(target.location(), secret, settings, readOnly));
-        return new SchemaMigrator.Database(target.location().databaseName(), dataSource, set, settings.lockTimeout());
+        return new SchemaMigrator.Database(
+                target.location().databaseName(), dataSource, set, settings.lockTimeout(), settings.fastApply());
     }
 }

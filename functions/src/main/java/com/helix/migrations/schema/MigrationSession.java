@@ -54,7 +54,7 @@ final class MigrationSession extends DelegatingDataSource {
     public Connection getConnection() throws SQLException {
         Connection connection = delegate.getConnection();
         try {
-            takeLock(connection);
+            takeLock(connection, LOCK_KEY, lockWait);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
@@ -65,17 +65,23 @@ final class MigrationSession extends DelegatingDataSource {
                 new Guarded(connection, connection));
     }
 
-    private void takeLock(Connection connection) throws SQLException {
-        long deadline = System.nanoTime() + lockWait.toNanos();
+    /**
+     * Takes a session-level advisory lock, asking again every {@value #ASK_EVERY_MILLIS} ms for at most {@code
+     * wait} (zero: for ever).
+     *
+     * @throws MigrationLockTaken when it stayed taken
+     */
+    static void takeLock(Connection connection, long key, Duration wait) throws SQLException {
+        long deadline = System.nanoTime() + wait.toNanos();
         try (PreparedStatement lock = connection.prepareStatement("select pg_try_advisory_lock(?)")) {
-            lock.setLong(1, LOCK_KEY);
+            lock.setLong(1, key);
             while (true) {
                 try (ResultSet taken = lock.executeQuery()) {
                     if (taken.next() && taken.getBoolean(1)) {
                         return;
                     }
                 }
-                if (!lockWait.isZero() && System.nanoTime() >= deadline) {
+                if (!wait.isZero() && System.nanoTime() >= deadline) {
                     throw new MigrationLockTaken();
                 }
                 try {

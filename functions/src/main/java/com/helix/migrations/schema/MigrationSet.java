@@ -2,6 +2,10 @@ package com.helix.migrations.schema;
 
 import com.helix.migrations.exceptions.InvalidConfigurationException;
 import com.helix.migrations.exceptions.InvalidRequestException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +51,16 @@ import org.flywaydb.database.postgresql.PostgreSQLDatabaseType;
  * result), so the migration stays one transaction.
  */
 public final class MigrationSet {
-    /** We require PostgreSQL 12 or newer, where ALTER TYPE … ADD VALUE runs in a transaction. */
+    /**
+     * Statements only Flyway runs: a {@code COPY … FROM STDIN} (its data follows the statement), and what changes
+     * the session beyond the migration's transaction, which Flyway resets after each migration.
+     */
+    private static final Pattern FLYWAY_ONLY = Pattern.compile(
+            "^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*"
+                    + "(?:COPY\\s[^;]*\\sFROM\\s+STDIN|SET\\s+(?!LOCAL\\s|CONSTRAINTS\\s|TRANSACTION\\s)|RESET\\b)"
+                    + "|\\bset_config\\s*\\(|\\bSET\\s+(?:SESSION\\s+)?ROLE\\b|\\bSESSION\\s+AUTHORIZATION\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
     private static final Pattern ALTER_TYPE_ADD_VALUE =
             Pattern.compile("(?s)\\s*ALTER\\s+TYPE\\s.*\\sADD\\s+VALUE\\s.*", Pattern.CASE_INSENSITIVE);
 
@@ -59,6 +72,11 @@ public final class MigrationSet {
      * @param transactional whether Flyway runs it in a transaction
      * @param notes         what the result should say when it is applied (an absorbed {@code BEGIN … COMMIT})
      * @param refusal       why it may not run, or null
+     * @param statements    its statements as Flyway would send them (placeholders replaced, an absorbed {@code
+     *                      BEGIN … COMMIT} left out), parsed once, for {@link FastApply}; null when only Flyway may
+     *                      run it: not transactional, refused, configured by a {@code .sql.conf}, its text
+     *                      depending on the connection ({@code ${flyway:user}} and the like), a {@code COPY … FROM
+     *                      STDIN}, or a statement that changes the session ({@code SET ROLE}, {@code set_config})
      */
     public record Script(
             String path,
@@ -66,7 +84,8 @@ public final class MigrationSet {
             String description,
             boolean transactional,
             List<String> notes,
-            String refusal) {
+            String refusal,
+            List<String> statements) {
         public boolean repeatable() {
             return version == null;
         }
@@ -77,6 +96,7 @@ public final class MigrationSet {
     private final Configuration base;
     private final ScannedMigrations files;
     private final Map<String, Script> scripts;
+    private final boolean callbacks;
     private final MigrationVersion latest;
 
     private MigrationSet(
@@ -84,12 +104,14 @@ public final class MigrationSet {
             FlywaySettings settings,
             Configuration base,
             ScannedMigrations files,
-            Map<String, Script> scripts) {
+            Map<String, Script> scripts,
+            boolean callbacks) {
         this.folder = folder;
         this.settings = settings;
         this.base = base;
         this.files = files;
         this.scripts = scripts;
+        this.callbacks = callbacks;
         this.latest = scripts.values().stream()
                 .map(Script::version)
                 .filter(v -> v != null)
@@ -123,7 +145,11 @@ public final class MigrationSet {
             base.defaultSchema("public").schemas("public");
         }
         ScannedMigrations files = ScannedMigrations.scan(folder, base);
-        return new MigrationSet(folder, settings, base, files, check(folder, base, files));
+        Map<String, Script> scripts = check(folder, base, files);
+        boolean callbacks = files.all().stream()
+                .anyMatch(r -> !scripts.containsKey(r.getRelativePath())
+                        && suffixOf(r.getFilename(), base.getSqlMigrationSuffixes()) != null);
+        return new MigrationSet(folder, settings, base, files, scripts, callbacks);
     }
 
     /** The tier's folder, as messages name it. */
@@ -138,6 +164,16 @@ public final class MigrationSet {
     /** The newest versioned (or baseline) migration, or null when there is none. */
     public MigrationVersion latest() {
         return latest;
+    }
+
+    /** Whether the folder holds SQL callbacks ({@code beforeMigrate.sql}, {@code afterEachMigrate__x.sql}). */
+    public boolean callbacks() {
+        return callbacks;
+    }
+
+    /** Flyway's configuration of this tier, as read (no data source). */
+    Configuration base() {
+        return base;
     }
 
     /** Every migration, by script. */
@@ -366,11 +402,12 @@ public final class MigrationSet {
             List<String> notes = new ArrayList<>();
             String refusal = null;
             boolean transactional;
+            List<SqlStatement> statements = new ArrayList<>();
+            boolean configured = SqlScriptMetadata.getMetadataResource(files, resource) != null;
             try {
                 // mixed = true: Flyway itself refuses mixed statements when it runs the script, knowing the server's
                 // version.
                 SqlScript script = factory.createSqlScript(resource, true, files);
-                List<SqlStatement> statements = new ArrayList<>();
                 try (SqlStatementIterator iterator = script.getSqlStatements()) {
                     for (SqlStatement statement; (statement = iterator.next()) != null; ) {
                         statements.add(statement);
@@ -394,8 +431,33 @@ public final class MigrationSet {
                 transactional = false;
                 refusal = firstLine(e.getMessage());
             }
+            List<String> sent = null;
+            if (transactional && refusal == null && !configured && !dependsOnConnection(resource)) {
+                sent = statements.stream()
+                        .map(SqlStatement::getSql)
+                        .filter(sql -> TransactionControl.of(sql) == null)
+                        .toList();
+                if (sent.stream().anyMatch(sql -> FLYWAY_ONLY.matcher(sql).find())) {
+                    sent = null;
+                }
+            }
             return new Script(
-                    resource.getRelativePath(), version, description, transactional, List.copyOf(notes), refusal);
+                    resource.getRelativePath(), version, description, transactional, List.copyOf(notes), refusal, sent);
+        }
+
+        /** Whether the script uses one of Flyway's placeholders that only a connection knows ({@code ${flyway:user}}). */
+        private boolean dependsOnConnection(LoadableResource resource) {
+            if (!configuration.isPlaceholderReplacement()) {
+                return false;
+            }
+            String flyway = configuration.getPlaceholderPrefix() + "flyway" + configuration.getPlaceholderSeparator();
+            try (Reader reader = resource.read()) {
+                StringWriter text = new StringWriter();
+                reader.transferTo(text);
+                return text.toString().contains(flyway);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         /** Absorbs top-level BEGIN … COMMIT pairs; anything else that would end the transaction early is refused. */

@@ -28,6 +28,7 @@ import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.exception.FlywayValidateException;
 import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -37,6 +38,8 @@ import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Flyway on one database, with the tier's {@link MigrationSet}. Every run: {@code cleanDisabled},
@@ -48,6 +51,7 @@ import org.flywaydb.core.internal.exception.FlywayMigrateException;
  * reported as {@link SchemaReport#blocked()}, in Flyway's words.
  */
 public final class SchemaMigrator {
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
     private static final Set<CoreErrorCode> FAILED =
             Set.of(CoreErrorCode.FAILED_VERSIONED_MIGRATION, CoreErrorCode.FAILED_REPEATABLE_MIGRATION);
     private static final Set<CoreErrorCode> MISMATCH =
@@ -67,8 +71,10 @@ public final class SchemaMigrator {
      * @param dataSource connections with the session settings and credentials (read-only for status and validate)
      * @param set        its tier's migrations
      * @param lockWait   how long to wait for another run's migration lock on this database
+     * @param fastApply  whether pending migrations within {@link FastApply}'s envelope are applied by it
      */
-    public record Database(String name, DataSource dataSource, MigrationSet set, Duration lockWait) {}
+    public record Database(
+            String name, DataSource dataSource, MigrationSet set, Duration lockWait, boolean fastApply) {}
 
     /**
      * Applies pending migrations, up to {@code target} ({@link MigrationSet#target}; {@code LATEST} for all). A failed history row left by
@@ -76,7 +82,8 @@ public final class SchemaMigrator {
      * it), so that the migration is tried again; a transactional migration never leaves one.
      */
     public SchemaReport migrate(Database database, MigrationVersion target) {
-        Flyway flyway = flyway(database, new MigrationSession(database.dataSource(), database.lockWait()), target);
+        MigrationSession session = new MigrationSession(database.dataSource(), database.lockWait());
+        Flyway flyway = flyway(database, session, target);
         try {
             if (!database.set().refusals().isEmpty()) {
                 List<SchemaReport.Problem> refused = refusedPending(database.set(), flyway.info());
@@ -84,36 +91,156 @@ public final class SchemaMigrator {
                     throw new MigrationFailedException(refused.get(0).reason());
                 }
             }
-            MigrateResult result;
-            try {
-                result = flyway.migrate();
-            } catch (FlywayValidateException e) {
-                List<ValidateOutput> invalid = validateAsMigrate(flyway).invalidMigrations;
-                if (invalid.isEmpty()
-                        || !invalid.stream().allMatch(o -> retriedFailure(database.set(), o))
-                        || failedRows(flyway.info()) != invalid.size()) {
-                    throw validationFailed(
-                            invalid.isEmpty() ? List.of(SchemaReport.Problem.of(e.getMessage())) : problems(invalid),
-                            e);
+            Fast fast = database.fastApply() ? fastApply(database, session, flyway) : null;
+            List<String> warnings = new ArrayList<>();
+            if (fast != null) {
+                fast.applied().forEach(script -> warnings.addAll(script.notes()));
+            }
+            String from;
+            String to;
+            int applied;
+            if (fast != null && fast.done()) {
+                from = fast.from();
+                to = fast.to();
+                applied = fast.applied().size();
+            } else {
+                MigrateResult result = flywayMigrate(database, flyway);
+                from = fast != null ? fast.from() : result.initialSchemaVersion;
+                to = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+                applied = (fast != null ? fast.applied().size() : 0) + result.migrationsExecuted;
+                for (MigrateOutput output : result.migrations) {
+                    database.set()
+                            .script(blankToNull(output.version), output.description)
+                            .ifPresent(script -> warnings.addAll(script.notes()));
                 }
-                flyway.repair();
-                result = flyway.migrate();
             }
-            String from = result.initialSchemaVersion;
-            String to = result.targetSchemaVersion != null ? result.targetSchemaVersion : from;
-            List<String> warnings = new ArrayList<>(aheadOf(database.set(), to));
-            for (MigrateOutput applied : result.migrations) {
-                database.set()
-                        .script(blankToNull(applied.version), applied.description)
-                        .ifPresent(script -> warnings.addAll(script.notes()));
-            }
+            warnings.addAll(0, aheadOf(database.set(), to));
             // Up to the latest, nothing is left pending; only a target version needs asking again.
             List<String> pending = target.equals(MigrationVersion.LATEST) ? List.of() : pending(flyway.info(), true);
-            return new SchemaReport(
-                    from, to, null, result.migrationsExecuted, pending, List.of(), List.of(), warnings, null);
+            return new SchemaReport(from, to, null, applied, pending, List.of(), List.of(), warnings, null);
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
         }
+    }
+
+    /** Flyway's migrate; a failed row a non-transactional migration left is repaired first, and it runs again. */
+    private static MigrateResult flywayMigrate(Database database, Flyway flyway) {
+        try {
+            return flyway.migrate();
+        } catch (FlywayValidateException e) {
+            List<ValidateOutput> invalid = validateAsMigrate(flyway).invalidMigrations;
+            if (invalid.isEmpty()
+                    || !invalid.stream().allMatch(o -> retriedFailure(database.set(), o))
+                    || failedRows(flyway.info()) != invalid.size()) {
+                throw validationFailed(
+                        invalid.isEmpty() ? List.of(SchemaReport.Problem.of(e.getMessage())) : problems(invalid), e);
+            }
+            flyway.repair();
+            return flyway.migrate();
+        }
+    }
+
+    /**
+     * What {@link FastApply} did before Flyway's migrate.
+     *
+     * @param from    the version before
+     * @param to      the version after what it applied
+     * @param applied the scripts it (and, on a database with no history yet, Flyway for the first) applied
+     * @param done    whether nothing is left for Flyway's migrate
+     */
+    private record Fast(String from, String to, List<MigrationSet.Script> applied, boolean done) {}
+
+    /**
+     * Applies what {@link FastApply} may of what is pending, once Flyway has validated the database exactly as its
+     * migrate would. A versioned migration it may not run (and, on a database with no history yet, the first, with
+     * which Flyway creates its table) is applied by Flyway alone, repeatables held back for the end as Flyway's
+     * migrate has them; then the fast path goes on.
+     *
+     * @return null when it leaves everything to Flyway: a setting it does not reproduce, a database Flyway would
+     *     refuse or repair first
+     */
+    private static Fast fastApply(Database database, MigrationSession session, Flyway flyway) {
+        String stepAside = FastApply.stepAside(database.set());
+        if (stepAside != null) {
+            LOG.debug("{}: Flyway applies every migration ({})", database.name(), stepAside);
+            return null;
+        }
+        MigrationInfoService info = flyway.info();
+        if (failedRows(info) > 0 || !validateAsMigrate(flyway).invalidMigrations.isEmpty()) {
+            return null;
+        }
+        if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty) {
+            return null;
+        }
+        String from = current(info);
+        List<MigrationSet.Script> applied = new ArrayList<>();
+        int direct = 0;
+        while (true) {
+            List<MigrationInfo> pending = List.of(info.pending());
+            FastApply.Applied fast = List.of(info.applied()).isEmpty()
+                    ? new FastApply.Applied(List.of(), false)
+                    : fastRun(database, session, flyway, info, pending);
+            fast.applied().forEach(m -> applied.add(database.set().scripts().get(m.getScript())));
+            direct += fast.applied().size();
+            String to = fast.applied().isEmpty()
+                    ? current(info)
+                    : fast.applied().get(fast.applied().size() - 1).getVersion().getVersion();
+            List<MigrationInfo> left = pending.subList(fast.applied().size(), pending.size());
+            if (fast.failed() || left.isEmpty() || left.get(0).getVersion() == null) {
+                LOG.debug(
+                        "{}: {} applied directly, the rest by Flyway ({} left)", database.name(), direct, left.size());
+                return new Fast(from, to, applied, !fast.failed() && left.isEmpty());
+            }
+            MigrationInfo next = left.get(0);
+            flywayUpTo(database, session, next.getVersion());
+            info = flyway.info();
+            if (Arrays.stream(info.pending()).anyMatch(m -> next.getVersion().equals(m.getVersion()))) {
+                return new Fast(from, current(info), applied, false);
+            }
+            applied.add(database.set().scripts().get(next.getScript()));
+        }
+    }
+
+    /** One run of {@link FastApply} on a connection holding this tool's migration lock. */
+    private static FastApply.Applied fastRun(
+            Database database,
+            MigrationSession session,
+            Flyway flyway,
+            MigrationInfoService info,
+            List<MigrationInfo> pending) {
+        int latestRank = Arrays.stream(info.applied())
+                .mapToInt(MigrationInfo::getInstalledRank)
+                .max()
+                .orElse(0);
+        try (Connection connection = session.getConnection()) {
+            return FastApply.apply(
+                    connection,
+                    database.set(),
+                    pending,
+                    latestRank,
+                    flyway.getConfiguration().getInstalledBy(),
+                    database.lockWait());
+        } catch (SQLException e) {
+            throw new FlywayException("could not apply migrations", e);
+        }
+    }
+
+    /**
+     * Flyway's migrate up to a version, without the repeatable migrations: its migrate applies them after every
+     * versioned one, so they wait for the end here too (their file names are no migrations for this step, and their
+     * rows no missing ones).
+     */
+    private static void flywayUpTo(Database database, MigrationSession session, MigrationVersion version) {
+        FluentConfiguration configuration = database.set().configure(session, version, database.lockWait());
+        ValidatePattern[] patterns = Stream.concat(
+                        Arrays.stream(configuration.getIgnoreMigrationPatterns()),
+                        Stream.of(ValidatePattern.fromPattern("repeatable:missing")))
+                .toArray(ValidatePattern[]::new);
+        configuration
+                .repeatableSqlMigrationPrefix(FastApply.NO_REPEATABLES)
+                .ignoreMigrationPatterns(patterns)
+                .load()
+                .migrate();
     }
 
     /**

@@ -32,7 +32,12 @@ class MigrationsConfigTest {
         assertThat(config.migrationsDir()).isNull();
         assertThat(config.database())
                 .isEqualTo(new DatabaseSettings(
-                        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(10), "verify-full", null));
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10),
+                        Duration.ofMinutes(10),
+                        "verify-full",
+                        null,
+                        true));
     }
 
     @Test
@@ -42,10 +47,11 @@ class MigrationsConfigTest {
         env.put("DB_LOCK_TIMEOUT_SECONDS", "0");
         env.put("DB_STATEMENT_TIMEOUT_SECONDS", "840");
         env.put("DB_SSL_MODE", "verify-full");
+        env.put("DB_FAST_APPLY", "false");
 
         assertThat(MigrationsConfig.fromEnvironment(env).database())
                 .isEqualTo(new DatabaseSettings(
-                        Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(840), "verify-full", null));
+                        Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(840), "verify-full", null, false));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -232,7 +232,12 @@ class TlsIntegrationTest {
     private static DatabaseSettings settings(String sslMode, Path rootCert) {
         DatabaseSettings defaults = DatabaseSettings.DEFAULTS;
         return new DatabaseSettings(
-                defaults.connectTimeout(), defaults.lockTimeout(), defaults.statementTimeout(), sslMode, rootCert);
+                defaults.connectTimeout(),
+                defaults.lockTimeout(),
+                defaults.statementTimeout(),
+                sslMode,
+                rootCert,
+                defaults.fastApply());
     }
 
     /** Whether a session made by {@link DataSources} to the central database is encrypted, as the server sees it. */
