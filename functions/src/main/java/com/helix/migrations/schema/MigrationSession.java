@@ -50,8 +50,33 @@ final class MigrationSession extends DelegatingDataSource {
         }
     }
 
-    @Override
-    public Connection getConnection() throws SQLException {
+    /**
+     * The migration lock held for a whole action (several Flyway calls and the fast path's), on a connection of its
+     * own, until closed; meanwhile this session's connections take no lock of their own.
+     */
+    final class Held implements AutoCloseable {
+        private final Connection connection;
+
+        private Held(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** The connection holding the lock, in the session's hands for its own statements. */
+        Connection connection() {
+            return guarded(connection);
+        }
+
+        @Override
+        public void close() throws SQLException {
+            held = null;
+            connection.close();
+        }
+    }
+
+    private volatile Held held;
+
+    /** Takes the migration lock for a whole action: see {@link Held}. */
+    Held hold() throws SQLException {
         Connection connection = delegate.getConnection();
         try {
             takeLock(connection, LOCK_KEY, lockWait);
@@ -59,6 +84,25 @@ final class MigrationSession extends DelegatingDataSource {
             connection.close();
             throw e;
         }
+        held = new Held(connection);
+        return held;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        Connection connection = delegate.getConnection();
+        if (held == null) {
+            try {
+                takeLock(connection, LOCK_KEY, lockWait);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return guarded(connection);
+    }
+
+    private static Connection guarded(Connection connection) {
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class},

@@ -84,14 +84,14 @@ public final class SchemaMigrator {
     public SchemaReport migrate(Database database, MigrationVersion target) {
         MigrationSession session = new MigrationSession(database.dataSource(), database.lockWait());
         Flyway flyway = flyway(database, session, target);
-        try {
+        try (MigrationSession.Held held = hold(session)) {
             if (!database.set().refusals().isEmpty()) {
                 List<SchemaReport.Problem> refused = refusedPending(database.set(), flyway.info());
                 if (!refused.isEmpty()) {
                     throw new MigrationFailedException(refused.get(0).reason());
                 }
             }
-            Fast fast = database.fastApply() ? fastApply(database, session, flyway) : null;
+            Fast fast = database.fastApply() ? fastApply(database, session, held, flyway) : null;
             List<String> warnings = new ArrayList<>();
             if (fast != null) {
                 fast.applied().forEach(script -> warnings.addAll(script.notes()));
@@ -120,6 +120,17 @@ public final class SchemaMigrator {
             return new SchemaReport(from, to, null, applied, pending, List.of(), List.of(), warnings, null);
         } catch (FlywayException e) {
             throw translate(database.name(), flyway.getConfiguration(), e);
+        } catch (SQLException e) {
+            throw translate(database.name(), flyway.getConfiguration(), new FlywayException("could not migrate", e));
+        }
+    }
+
+    /** This tool's migration lock, for the whole of a migrate. */
+    private static MigrationSession.Held hold(MigrationSession session) {
+        try {
+            return session.hold();
+        } catch (SQLException e) {
+            throw new FlywayException("could not take the migration lock", e);
         }
     }
 
@@ -159,7 +170,8 @@ public final class SchemaMigrator {
      * @return null when it leaves everything to Flyway: a setting it does not reproduce, a database Flyway would
      *     refuse or repair first
      */
-    private static Fast fastApply(Database database, MigrationSession session, Flyway flyway) {
+    private static Fast fastApply(
+            Database database, MigrationSession session, MigrationSession.Held held, Flyway flyway) {
         String stepAside = FastApply.stepAside(database.set());
         if (stepAside != null) {
             LOG.debug("{}: Flyway applies every migration ({})", database.name(), stepAside);
@@ -179,7 +191,7 @@ public final class SchemaMigrator {
             List<MigrationInfo> pending = List.of(info.pending());
             FastApply.Applied fast = List.of(info.applied()).isEmpty()
                     ? new FastApply.Applied(List.of(), false)
-                    : fastRun(database, session, flyway, info, pending);
+                    : fastRun(database, held, flyway, info, pending);
             fast.applied().forEach(m -> applied.add(database.set().scripts().get(m.getScript())));
             direct += fast.applied().size();
             String to = fast.applied().isEmpty()
@@ -189,22 +201,27 @@ public final class SchemaMigrator {
             if (fast.failed() || left.isEmpty() || left.get(0).getVersion() == null) {
                 LOG.debug(
                         "{}: {} applied directly, the rest by Flyway ({} left)", database.name(), direct, left.size());
-                return new Fast(from, to, applied, !fast.failed() && left.isEmpty());
+                // Another run may have migrated it since Flyway first read it: then nothing was applied here.
+                return new Fast(applied.isEmpty() ? to : from, to, applied, !fast.failed() && left.isEmpty());
             }
             MigrationInfo next = left.get(0);
-            flywayUpTo(database, session, next.getVersion());
+            MigrateResult hop = flywayUpTo(database, session, next.getVersion());
+            for (MigrateOutput output : hop.migrations) {
+                database.set()
+                        .script(blankToNull(output.version), output.description)
+                        .ifPresent(applied::add);
+            }
             info = flyway.info();
             if (Arrays.stream(info.pending()).anyMatch(m -> next.getVersion().equals(m.getVersion()))) {
                 return new Fast(from, current(info), applied, false);
             }
-            applied.add(database.set().scripts().get(next.getScript()));
         }
     }
 
-    /** One run of {@link FastApply} on a connection holding this tool's migration lock. */
+    /** One run of {@link FastApply} on the connection holding this tool's migration lock. */
     private static FastApply.Applied fastRun(
             Database database,
-            MigrationSession session,
+            MigrationSession.Held held,
             Flyway flyway,
             MigrationInfoService info,
             List<MigrationInfo> pending) {
@@ -212,9 +229,9 @@ public final class SchemaMigrator {
                 .mapToInt(MigrationInfo::getInstalledRank)
                 .max()
                 .orElse(0);
-        try (Connection connection = session.getConnection()) {
+        try {
             return FastApply.apply(
-                    connection,
+                    held.connection(),
                     database.set(),
                     pending,
                     latestRank,
@@ -230,13 +247,13 @@ public final class SchemaMigrator {
      * versioned one, so they wait for the end here too (their file names are no migrations for this step, and their
      * rows no missing ones).
      */
-    private static void flywayUpTo(Database database, MigrationSession session, MigrationVersion version) {
+    private static MigrateResult flywayUpTo(Database database, MigrationSession session, MigrationVersion version) {
         FluentConfiguration configuration = database.set().configure(session, version, database.lockWait());
         ValidatePattern[] patterns = Stream.concat(
                         Arrays.stream(configuration.getIgnoreMigrationPatterns()),
                         Stream.of(ValidatePattern.fromPattern("repeatable:missing")))
                 .toArray(ValidatePattern[]::new);
-        configuration
+        return configuration
                 .repeatableSqlMigrationPrefix(FastApply.NO_REPEATABLES)
                 .ignoreMigrationPatterns(patterns)
                 .load()

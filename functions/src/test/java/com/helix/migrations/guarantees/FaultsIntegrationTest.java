@@ -314,7 +314,8 @@ class FaultsIntegrationTest {
     private static void awaitSleepIn(String db) throws InterruptedException {
         while (fleet.strings(
                         db,
-                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%' and state = 'active'")
+                        "select 1::text from pg_stat_activity where datname = current_database() and query like '%pg_sleep%'"
+                                + " and state = 'active' and pid <> pg_backend_pid()")
                 .isEmpty()) {
             Thread.sleep(20);
         }
