@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * then the no-op check, cold start and memory. Run by bench/run; prints Markdown tables.
  *
  * <p>Arguments: {@code --tenants N} (default 200), {@code --noop-tenants N} (default 1000),
- * {@code --concurrency 1,5,10}, {@code --skip-flyway-cli}.
+ * {@code --concurrency 1,5,10}, {@code --skip-flyway-cli}, {@code --server-tenants N} (default 40),
+ * {@code --latency-tenants N} (default 20), {@code --delay-ms D} (default 0.5, each way), {@code --fast-apply-only}
+ * (section 6 alone).
  */
 public final class Bench {
     static final String PASSWORD = "bench-password-not-secret";
@@ -72,11 +74,15 @@ public final class Bench {
             System.out.printf("# helix-migrations benchmark%n%n%s; %d cores; %s %s; PostgreSQL embedded (zonky, 17); %d tenant migrations%n%n",
                     machine(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), Migrations.COUNT);
-            bench.addTenants(Math.max(tenants, noopTenants));
-            bench.fleetMigrate(tenants, concurrencies, flywayCli);
-            bench.noOpAndMemory(noopTenants);
-            bench.coldStart();
-            bench.perServer(Integer.parseInt(options.getOrDefault("--server-tenants", "40")));
+            int latencyTenants = Integer.parseInt(options.getOrDefault("--latency-tenants", "20"));
+            bench.addTenants(Math.max(Math.max(tenants, noopTenants), latencyTenants));
+            if (!options.containsKey("--fast-apply-only")) {
+                bench.fleetMigrate(tenants, concurrencies, flywayCli);
+                bench.noOpAndMemory(noopTenants);
+                bench.coldStart();
+                bench.perServer(Integer.parseInt(options.getOrDefault("--server-tenants", "40")));
+            }
+            bench.fastApply(latencyTenants, Double.parseDouble(options.getOrDefault("--delay-ms", "0.5")));
         }
     }
 
@@ -206,6 +212,123 @@ public final class Bench {
         }
     }
 
+    /**
+     * 6. The fast apply path against Flyway applying everything ({@code DB_FAST_APPLY=false}) and psql: statements
+     * and round trips per applied migration (counted by a proxy), then a fleet at concurrency 5 and the
+     * provisioning of one database, on loopback and with {@code delayMs} added each way; medians of 3 alternated
+     * runs.
+     */
+    void fastApply(int count, double delayMs) throws Exception {
+        List<String> ids = tenantIds.subList(0, count);
+        List<String> dbs = ids.stream().map(fleet::tenantDatabase).toList();
+        String idList = String.join(",", ids);
+        Map<String, String> flywayOnly = Map.of("DB_FAST_APPLY", "false");
+        Map<String, String> fast = Map.of();
+        System.out.printf(Locale.ROOT, "## Fast apply: %d tenant databases, empty to V%d, concurrency 5%n%n", count,
+                Migrations.COUNT);
+
+        System.out.println("| tool (one database, empty to latest) | statements per applied migration | round trips per applied migration | round trips with nothing pending | round trips per migration beyond that |");
+        System.out.println("|---|---|---|---|---|");
+        try (LatencyProxy counter = new LatencyProxy(server.host(), server.port(), 0)) {
+            pointAt(ids.subList(0, 1), counter.port());
+            for (String[] tool : new String[][] {{"helix, fast apply", "fast"}, {"helix, Flyway only", "flyway"}, {"psql", "psql"}}) {
+                reset(dbs.subList(0, 1));
+                counter.takeCounts();
+                Runnable run = () -> {
+                    switch (tool[1]) {
+                        case "fast" -> cliWith(fast, "tenants", "--ids", ids.get(0));
+                        case "flyway" -> cliWith(flywayOnly, "tenants", "--ids", ids.get(0));
+                        default -> psql(dbs.subList(0, 1), 1, counter.port());
+                    }
+                };
+                run.run();
+                long[] counts = counter.takeCounts();
+                String noop = "–";
+                String beyond = "–";
+                if (!tool[1].equals("psql")) {
+                    run.run();
+                    long fixed = counter.takeCounts()[0];
+                    noop = String.valueOf(fixed);
+                    beyond = String.format(Locale.ROOT, "%.1f", (counts[0] - fixed) / (double) Migrations.COUNT);
+                }
+                System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %s | %s |%n", tool[0], counts[1] / (double) Migrations.COUNT,
+                        counts[0] / (double) Migrations.COUNT, noop, beyond);
+            }
+            pointAt(ids.subList(0, 1), server.port());
+        }
+        System.out.println();
+
+        System.out.println("| round trip | helix, fast apply (a) | helix, Flyway only (a') | psql floor (b) | a/b | a'/b |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (double delay : new double[] {0, delayMs}) {
+            try (LatencyProxy proxy = new LatencyProxy(server.host(), server.port(), delay)) {
+                int port = delay == 0 ? server.port() : proxy.port();
+                pointAt(ids, port);
+                List<Double> a = new ArrayList<>();
+                List<Double> a2 = new ArrayList<>();
+                List<Double> b = new ArrayList<>();
+                for (int run = 0; run < 3; run++) {
+                    reset(dbs);
+                    a.add(seconds(() -> cliWith(fast, "tenants", "--concurrency", "5", "--ids", idList)));
+                    reset(dbs);
+                    a2.add(seconds(() -> cliWith(flywayOnly, "tenants", "--concurrency", "5", "--ids", idList)));
+                    reset(dbs);
+                    b.add(seconds(() -> psql(dbs, 5, port)));
+                }
+                System.out.printf(Locale.ROOT, "| %s | %.2f s | %.2f s | %.2f s | %.2f | %.2f |%n",
+                        delay == 0 ? "loopback" : String.format(Locale.ROOT, "+%.1f ms", 2 * delay), median(a),
+                        median(a2), median(b), median(a) / median(b), median(a2) / median(b));
+            }
+        }
+        pointAt(ids, server.port());
+        System.out.println();
+
+        System.out.printf(Locale.ROOT, "| provisioning one database (handler warm), +%.1f ms round trips | median of 3 | runs |%n", 2 * delayMs);
+        System.out.println("|---|---|---|");
+        try (LatencyProxy proxy = new LatencyProxy(server.host(), server.port(), delayMs)) {
+            pointAt(ids.subList(0, 2), proxy.port());
+            Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+            Map<String, Platform> platforms = Map.of(
+                    "helix, fast apply", platform(fast), "helix, Flyway only", platform(flywayOnly));
+            for (Map.Entry<String, Platform> warm : platforms.entrySet()) {
+                reset(dbs.subList(1, 2));
+                provision(warm.getValue(), ids.get(1));
+            }
+            for (int run = 0; run < 3; run++) {
+                for (Map.Entry<String, Platform> tool : platforms.entrySet()) {
+                    reset(dbs.subList(0, 1));
+                    times.computeIfAbsent(tool.getKey(), k -> new ArrayList<>())
+                            .add(seconds(() -> provision(tool.getValue(), ids.get(0))));
+                }
+                reset(dbs.subList(0, 1));
+                times.computeIfAbsent("psql", k -> new ArrayList<>())
+                        .add(seconds(() -> psql(dbs.subList(0, 1), 1, proxy.port())));
+            }
+            times.forEach((tool, runs) -> System.out.printf(Locale.ROOT, "| %s | %.3f s | %s |%n", tool, median(runs), runs(runs)));
+            System.out.printf(Locale.ROOT, "%nFast apply against psql: %.2f; Flyway only against psql: %.2f.%n%n",
+                    median(times.get("helix, fast apply")) / median(times.get("psql")),
+                    median(times.get("helix, Flyway only")) / median(times.get("psql")));
+            pointAt(ids.subList(0, 2), server.port());
+        }
+    }
+
+    /** Points these tenants' registry rows at a port (the server's, or a proxy's). */
+    private void pointAt(List<String> ids, int port) {
+        fleet.execute(fleet.centralDatabase(), "update tenant_databases set port = " + port + " where tenant_id in ('"
+                + String.join("','", ids) + "')");
+    }
+
+    private Platform platform(Map<String, String> extra) {
+        Map<String, String> env = env();
+        env.putAll(extra);
+        return Platform.fromConfig(MigrationsConfig.fromEnvironment(env));
+    }
+
+    private static void provision(Platform platform, String id) {
+        platform.migrator()
+                .run(platform.registry().find(Tier.TENANT, id), Action.MIGRATE, null, BaselineOptions.CHECKED, null);
+    }
+
     private void addTenants(int count) {
         for (int i = tenantIds.size(); i < count; i++) {
             String id = String.format("b%05d", i);
@@ -236,11 +359,17 @@ public final class Bench {
     }
 
     private void cli(String... args) {
+        cliWith(Map.of(), args);
+    }
+
+    private void cliWith(Map<String, String> extra, String... args) {
         List<String> command = new ArrayList<>(List.of(JAVA));
         command.addAll(CLI_JAVA_OPTIONS);
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
-        exec(command, env(), 0);
+        Map<String, String> env = env();
+        env.putAll(extra);
+        exec(command, env, 0);
     }
 
     private long cliPeakRssKb(String... args) throws IOException {
@@ -257,6 +386,10 @@ public final class Bench {
 
     /** The floor: one psql session per database, one transaction per migration file. */
     private void psql(List<String> dbs, int concurrency) {
+        psql(dbs, concurrency, server.port());
+    }
+
+    private void psql(List<String> dbs, int concurrency, int port) {
         Path script = work.resolve("all-migrations.psql");
         try {
             StringBuilder sql = new StringBuilder("\\set ON_ERROR_STOP on\n");
@@ -268,7 +401,7 @@ public final class Bench {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        Map<String, String> env = Map.of("PGPASSWORD", PASSWORD, "PGHOST", server.host(), "PGPORT", String.valueOf(server.port()), "PGUSER", USER);
+        Map<String, String> env = Map.of("PGPASSWORD", PASSWORD, "PGHOST", server.host(), "PGPORT", String.valueOf(port), "PGUSER", USER);
         xargs(dbs, concurrency, env, List.of("psql", "-X", "-q", "-f", script.toString(), "-d"));
     }
 
@@ -304,7 +437,8 @@ public final class Bench {
             builder.redirectOutput(log.toFile());
             Process process = builder.start();
             if (!process.waitFor(60, TimeUnit.MINUTES) || process.exitValue() != expectedExit) {
-                throw new IllegalStateException(String.join(" ", command).substring(0, 200) + " failed:\n" + tail(Files.readString(log)));
+                String shown = String.join(" ", command);
+                throw new IllegalStateException(shown.substring(0, Math.min(200, shown.length())) + " failed:\n" + tail(Files.readString(log)));
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -355,7 +489,7 @@ public final class Bench {
     private static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--skip-flyway-cli")) {
+            if (args[i].equals("--skip-flyway-cli") || args[i].equals("--fast-apply-only")) {
                 options.put(args[i], "");
             } else if (i + 1 < args.length && args[i].startsWith("--")) {
                 options.put(args[i], args[++i]);
