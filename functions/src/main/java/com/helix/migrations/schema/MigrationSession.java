@@ -51,8 +51,9 @@ final class MigrationSession extends DelegatingDataSource {
     }
 
     /**
-     * The migration lock held for a whole action (several Flyway calls and the fast path's), on a connection of its
-     * own, until closed; meanwhile this session's connections take no lock of their own.
+     * The migration lock held for a whole action (several Flyway calls and the fast path's) on one connection, until
+     * closed; meanwhile every connection this session hands out is that one (closing it there does nothing), so an
+     * action holds one connection and opens no other.
      */
     final class Held implements AutoCloseable {
         private final Connection connection;
@@ -61,9 +62,9 @@ final class MigrationSession extends DelegatingDataSource {
             this.connection = connection;
         }
 
-        /** The connection holding the lock, in the session's hands for its own statements. */
+        /** The connection holding the lock. */
         Connection connection() {
-            return guarded(connection);
+            return guarded(connection, true);
         }
 
         @Override
@@ -90,23 +91,26 @@ final class MigrationSession extends DelegatingDataSource {
 
     @Override
     public Connection getConnection() throws SQLException {
-        Connection connection = delegate.getConnection();
-        if (held == null) {
-            try {
-                takeLock(connection, LOCK_KEY, lockWait);
-            } catch (SQLException | RuntimeException e) {
-                connection.close();
-                throw e;
-            }
+        Held holding = held;
+        if (holding != null) {
+            return holding.connection();
         }
-        return guarded(connection);
+        Connection connection = delegate.getConnection();
+        try {
+            takeLock(connection, LOCK_KEY, lockWait);
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return guarded(connection, false);
     }
 
-    private static Connection guarded(Connection connection) {
+    /** @param borrowed whether closing it leaves it open (it is the held one) */
+    private static Connection guarded(Connection connection, boolean borrowed) {
         return (Connection) Proxy.newProxyInstance(
                 Connection.class.getClassLoader(),
                 new Class<?>[] {Connection.class},
-                new Guarded(connection, connection));
+                new Guarded(connection, connection, borrowed));
     }
 
     /**
@@ -150,9 +154,12 @@ final class MigrationSession extends DelegatingDataSource {
     }
 
     /** The connection, and the plain statements it makes, with transaction control held back inside a transaction. */
-    private record Guarded(Object target, Connection connection) implements InvocationHandler {
+    private record Guarded(Object target, Connection connection, boolean borrowed) implements InvocationHandler {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (borrowed && target instanceof Connection && method.getName().equals("close")) {
+                return null;
+            }
             if (target instanceof Statement
                     && args != null
                     && args.length >= 1
@@ -180,7 +187,7 @@ final class MigrationSession extends DelegatingDataSource {
                 return Proxy.newProxyInstance(
                         Statement.class.getClassLoader(),
                         new Class<?>[] {Statement.class},
-                        new Guarded(statement, connection));
+                        new Guarded(statement, connection, false));
             }
             return result;
         }

@@ -156,7 +156,7 @@ public final class SchemaMigrator {
      *
      * @param from    the version before
      * @param to      the version after what it applied
-     * @param applied the scripts it (and, on a database with no history yet, Flyway for the first) applied
+     * @param applied the scripts it applied, and those Flyway applied in between
      * @param done    whether nothing is left for Flyway's migrate
      */
     private record Fast(String from, String to, List<MigrationSet.Script> applied, boolean done) {}
@@ -189,7 +189,7 @@ public final class SchemaMigrator {
         int direct = 0;
         while (true) {
             List<MigrationInfo> pending = List.of(info.pending());
-            FastApply.Applied fast = List.of(info.applied()).isEmpty()
+            FastApply.Applied fast = info.applied().length == 0
                     ? new FastApply.Applied(List.of(), false)
                     : fastRun(database, held, flyway, info, pending);
             fast.applied().forEach(m -> applied.add(database.set().scripts().get(m.getScript())));
@@ -201,7 +201,7 @@ public final class SchemaMigrator {
             if (fast.failed() || left.isEmpty() || left.get(0).getVersion() == null) {
                 LOG.debug(
                         "{}: {} applied directly, the rest by Flyway ({} left)", database.name(), direct, left.size());
-                // Another run may have migrated it since Flyway first read it: then nothing was applied here.
+                // Another tool may have migrated it since Flyway first read it: then nothing was applied here.
                 return new Fast(applied.isEmpty() ? to : from, to, applied, !fast.failed() && left.isEmpty());
             }
             MigrationInfo next = left.get(0);
