@@ -78,23 +78,18 @@ final class MigrationSession extends DelegatingDataSource {
 
     /** Takes the migration lock for a whole action: see {@link Held}. */
     Held hold() throws SQLException {
-        Connection connection = delegate.getConnection();
-        try {
-            takeLock(connection, LOCK_KEY, lockWait);
-        } catch (SQLException | RuntimeException e) {
-            connection.close();
-            throw e;
-        }
-        held = new Held(connection);
+        held = new Held(locked());
         return held;
     }
 
     @Override
     public Connection getConnection() throws SQLException {
         Held holding = held;
-        if (holding != null) {
-            return holding.connection();
-        }
+        return holding != null ? holding.connection() : guarded(locked(), false);
+    }
+
+    /** A new connection holding this tool's migration lock. */
+    private Connection locked() throws SQLException {
         Connection connection = delegate.getConnection();
         try {
             takeLock(connection, LOCK_KEY, lockWait);
@@ -102,7 +97,7 @@ final class MigrationSession extends DelegatingDataSource {
             connection.close();
             throw e;
         }
-        return guarded(connection, false);
+        return connection;
     }
 
     /** @param borrowed whether closing it leaves it open (it is the held one) */
