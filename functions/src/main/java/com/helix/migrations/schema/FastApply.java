@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.flywaydb.core.api.CoreMigrationType;
 import org.flywaydb.core.api.MigrationInfo;
@@ -17,10 +18,10 @@ import org.flywaydb.core.internal.util.AbbreviationUtils;
 /**
  * Applies a run of pending versioned SQL migrations with fewer round trips than Flyway, writing exactly the
  * history rows Flyway writes; Flyway stays the authority for everything else. Flyway has scanned, ordered,
- * checksummed and validated the set, and created the history table; here, under Flyway's own session lock
- * (taken once for the database) and with the search path Flyway sets, each migration is two round trips:
- * {@code BEGIN} and its statements (parsed once per container, {@link MigrationSet.Script#statements}), then
- * its history row and {@code COMMIT}. A migration that fails is rolled back and left, with everything after
+ * checksummed and validated the set; here, under Flyway's own session lock (taken once for the database) and
+ * with the search path Flyway sets, each migration is two round trips: {@code BEGIN} and its statements (parsed
+ * once per container, {@link MigrationSet.Script#statements}), then its history row and {@code COMMIT}. On a
+ * database with no history yet, the first also creates Flyway's history table, with Flyway's own statements. A migration that fails is rolled back and left, with everything after
  * it, to Flyway, which runs it again and reports its failure in its own words; so does a migration outside
  * the envelope (not transactional, a callback, a {@code .sql.conf}, …), and every migration of a tier whose
  * settings this does not reproduce ({@link #stepAside}).
@@ -31,6 +32,8 @@ final class FastApply {
 
     static final String HISTORY_TABLE = "flyway_schema_history";
 
+    private static final String HISTORY = "\"" + HISTORY_SCHEMA + "\".\"" + HISTORY_TABLE + "\"";
+
     /** A repeatable prefix no file name starts with: Flyway applying versioned migrations alone. */
     static final String NO_REPEATABLES = "\u0000";
 
@@ -38,16 +41,31 @@ final class FastApply {
      * Flyway's advisory lock on PostgreSQL: a constant ("Flyway") plus the hash of the quoted history table's
      * name, as {@code PostgreSQLAdvisoryLockTemplate} takes it, so that a Flyway run elsewhere waits for this.
      */
-    static final long FLYWAY_LOCK_KEY = (0x46L << 40)
-            + (0x6CL << 32)
-            + (0x79L << 24)
-            + (0x77 << 16)
-            + (0x61 << 8)
-            + 0x79
-            + ("\"" + HISTORY_SCHEMA + "\".\"" + HISTORY_TABLE + "\"").hashCode();
+    static final long FLYWAY_LOCK_KEY =
+            (0x46L << 40) + (0x6CL << 32) + (0x79L << 24) + (0x77 << 16) + (0x61 << 8) + 0x79 + HISTORY.hashCode();
 
-    private static final String INSERT = "insert into \"" + HISTORY_SCHEMA + "\".\"" + HISTORY_TABLE
-            + "\" (installed_rank, version, description, type, script, checksum, installed_by, execution_time,"
+    /**
+     * Flyway's history table on PostgreSQL, as its migrate creates it on a database that has none (exactly its
+     * statements, with no tablespace), here in the first migration's transaction.
+     */
+    private static final String CREATE_HISTORY = "CREATE TABLE " + HISTORY + " (\n"
+            + "    \"installed_rank\" INT NOT NULL,\n"
+            + "    \"version\" VARCHAR(50),\n"
+            + "    \"description\" VARCHAR(200) NOT NULL,\n"
+            + "    \"type\" VARCHAR(20) NOT NULL,\n"
+            + "    \"script\" VARCHAR(1000) NOT NULL,\n"
+            + "    \"checksum\" INTEGER,\n"
+            + "    \"installed_by\" VARCHAR(100) NOT NULL,\n"
+            + "    \"installed_on\" TIMESTAMP NOT NULL DEFAULT now(),\n"
+            + "    \"execution_time\" INTEGER NOT NULL,\n"
+            + "    \"success\" BOOLEAN NOT NULL\n"
+            + ")\n;"
+            + "ALTER TABLE " + HISTORY + " ADD CONSTRAINT \"" + HISTORY_TABLE
+            + "_pk\" PRIMARY KEY (\"installed_rank\")\n;"
+            + "CREATE INDEX \"" + HISTORY_TABLE + "_s_idx\" ON " + HISTORY + " (\"success\")\n;";
+
+    private static final String INSERT = "insert into " + HISTORY
+            + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time,"
             + " success) values (?, ?, ?, ?, ?, ?, ?, ?, true); commit";
 
     private FastApply() {}
@@ -90,9 +108,10 @@ final class FastApply {
      * What the fast path did on one database.
      *
      * @param applied the migrations it applied, in order
-     * @param failed  whether it stopped at a migration that failed (rolled back, left to Flyway)
+     * @param stopped whether what is left is Flyway's to finish: a migration failed (and was rolled back), or
+     *                the history moved since Flyway read it
      */
-    record Applied(List<MigrationInfo> applied, boolean failed) {}
+    record Applied(List<MigrationInfo> applied, boolean stopped) {}
 
     /**
      * Applies the leading run of {@code pending} that the fast path can run, stopping at the first it cannot or
@@ -128,20 +147,16 @@ final class FastApply {
         }
         MigrationSession.takeLock(connection, FLYWAY_LOCK_KEY, lockWait);
         try {
-            useDefaultSchema(connection);
-            String user;
-            int rank;
-            try (Statement statement = connection.createStatement();
-                    ResultSet rs =
-                            statement.executeQuery("select current_user, coalesce(max(installed_rank), 0) from \""
-                                    + HISTORY_SCHEMA + "\".\"" + HISTORY_TABLE + "\"")) {
-                rs.next();
-                user = installedBy != null ? installedBy : rs.getString(1);
-                rank = rs.getInt(2);
-            }
-            if (rank != latestRank) {
+            Session session = session(connection, set.base());
+            if (session == null) {
                 return new Applied(applied, false);
             }
+            if (session.rank() != latestRank) {
+                return new Applied(applied, true);
+            }
+            String user = installedBy != null ? installedBy : session.user();
+            int rank = session.rank();
+            String create = session.historyExists() ? "" : CREATE_HISTORY;
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement();
                     PreparedStatement history = connection.prepareStatement(INSERT)) {
@@ -150,8 +165,11 @@ final class FastApply {
                     try {
                         // A newline before each semicolon ends a trailing line comment; none after it, so each
                         // statement reaches the server (and pg_stat_activity) as Flyway would send it.
-                        statement.execute(String.join(
-                                "\n;", set.scripts().get(migration.getScript()).statements()));
+                        statement.execute(create
+                                + String.join(
+                                        "\n;",
+                                        set.scripts().get(migration.getScript()).statements()));
+                        create = "";
                         int millis = (int) ((System.nanoTime() - started) / 1_000_000);
                         history.setInt(1, ++rank);
                         history.setString(2, migration.getVersion().toString());
@@ -181,23 +199,53 @@ final class FastApply {
     }
 
     /**
-     * The search path Flyway sets before it migrates: the history's schema first, then what the session had,
-     * unless it is first already.
+     * The session as Flyway's migrate would leave it before its first migration, under its lock.
+     *
+     * @param user          who Flyway records as having installed a migration when no one is configured
+     * @param historyExists whether the history table exists; when it does not, it is created with the first
+     *                      migration, as Flyway creates it
+     * @param rank          the history's highest {@code installed_rank} (0: none)
      */
-    private static void useDefaultSchema(Connection connection) throws SQLException {
+    private record Session(String user, boolean historyExists, int rank) {}
+
+    /**
+     * Reads who is connected, whether the history exists and its highest rank, and sets the search path Flyway
+     * sets before it migrates: the history's schema first, then what the session had, unless it is first
+     * already.
+     *
+     * @return null when there is no history table and Flyway would not create it as {@link #CREATE_HISTORY}
+     *     does (other schemas, which it may create and record, or a tablespace)
+     */
+    private static Session session(Connection connection, Configuration configuration) throws SQLException {
         String searchPath;
+        String user;
+        boolean exists;
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("show search_path")) {
+                ResultSet rs =
+                        statement.executeQuery("select current_setting('search_path'), current_user, to_regclass('"
+                                + HISTORY + "') is not null")) {
             rs.next();
             searchPath = rs.getString(1);
+            user = rs.getString(2);
+            exists = rs.getBoolean(3);
         }
-        if (searchPath.equals(HISTORY_SCHEMA) || searchPath.startsWith(HISTORY_SCHEMA + ",")) {
-            return;
+        if (!exists
+                && (configuration.getTablespace() != null
+                        || !Arrays.equals(configuration.getSchemas(), new String[] {HISTORY_SCHEMA}))) {
+            return null;
         }
         String quoted = "\"" + HISTORY_SCHEMA + "\"";
-        try (PreparedStatement statement = connection.prepareStatement("select set_config('search_path', ?, false)")) {
-            statement.setString(1, searchPath.isBlank() ? quoted : quoted + "," + searchPath);
-            statement.execute();
+        boolean first = searchPath.equals(HISTORY_SCHEMA) || searchPath.startsWith(HISTORY_SCHEMA + ",");
+        String rank = exists ? "(select coalesce(max(installed_rank), 0) from " + HISTORY + ")" : "0";
+        try (PreparedStatement statement = connection.prepareStatement(
+                first ? "select " + rank : "select " + rank + ", set_config('search_path', ?, false)")) {
+            if (!first) {
+                statement.setString(1, searchPath.isBlank() ? quoted : quoted + "," + searchPath);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return new Session(user, exists, rs.getInt(1));
+            }
         }
     }
 }

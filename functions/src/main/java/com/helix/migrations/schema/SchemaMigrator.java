@@ -105,7 +105,7 @@ public final class SchemaMigrator {
                 applied = fast.applied().size();
             } else {
                 MigrateResult result = flywayMigrate(database, flyway);
-                from = fast != null ? fast.from() : result.initialSchemaVersion;
+                from = fast != null && !fast.applied().isEmpty() ? fast.from() : result.initialSchemaVersion;
                 to = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
                 applied = (fast != null ? fast.applied().size() : 0) + result.migrationsExecuted;
                 for (MigrateOutput output : result.migrations) {
@@ -163,9 +163,8 @@ public final class SchemaMigrator {
 
     /**
      * Applies what {@link FastApply} may of what is pending, once Flyway has validated the database exactly as its
-     * migrate would. A versioned migration it may not run (and, on a database with no history yet, the first, with
-     * which Flyway creates its table) is applied by Flyway alone, repeatables held back for the end as Flyway's
-     * migrate has them; then the fast path goes on.
+     * migrate would. A versioned migration it may not run is applied by Flyway alone, repeatables held back for
+     * the end as Flyway's migrate has them; then the fast path goes on.
      *
      * @return null when it leaves everything to Flyway: a setting it does not reproduce, a database Flyway would
      *     refuse or repair first
@@ -185,24 +184,24 @@ public final class SchemaMigrator {
             return null;
         }
         String from = current(info);
+        String to = from;
+        List<MigrationInfo> pending = List.of(info.pending());
+        int rank = latestRank(info);
         List<MigrationSet.Script> applied = new ArrayList<>();
         int direct = 0;
         while (true) {
-            List<MigrationInfo> pending = List.of(info.pending());
-            FastApply.Applied fast = info.applied().length == 0
-                    ? new FastApply.Applied(List.of(), false)
-                    : fastRun(database, held, flyway, info, pending);
+            FastApply.Applied fast = fastRun(database, held, flyway, pending, rank);
             fast.applied().forEach(m -> applied.add(database.set().scripts().get(m.getScript())));
             direct += fast.applied().size();
-            String to = fast.applied().isEmpty()
-                    ? current(info)
-                    : fast.applied().get(fast.applied().size() - 1).getVersion().getVersion();
+            rank += fast.applied().size();
+            if (!fast.applied().isEmpty()) {
+                to = fast.applied().get(fast.applied().size() - 1).getVersion().getVersion();
+            }
             List<MigrationInfo> left = pending.subList(fast.applied().size(), pending.size());
-            if (fast.failed() || left.isEmpty() || left.get(0).getVersion() == null) {
+            if (fast.stopped() || left.isEmpty() || left.get(0).getVersion() == null) {
                 LOG.debug(
                         "{}: {} applied directly, the rest by Flyway ({} left)", database.name(), direct, left.size());
-                // Another tool may have migrated it since Flyway first read it: then nothing was applied here.
-                return new Fast(applied.isEmpty() ? to : from, to, applied, !fast.failed() && left.isEmpty());
+                return new Fast(from, to, applied, !fast.stopped() && left.isEmpty());
             }
             MigrationInfo next = left.get(0);
             MigrateResult hop = flywayUpTo(database, session, next.getVersion());
@@ -211,24 +210,28 @@ public final class SchemaMigrator {
                         .script(blankToNull(output.version), output.description)
                         .ifPresent(applied::add);
             }
-            info = flyway.info();
-            if (Arrays.stream(info.pending()).anyMatch(m -> next.getVersion().equals(m.getVersion()))) {
-                return new Fast(from, current(info), applied, false);
+            boolean alone = hop.migrations.size() == 1
+                    && next.getVersion().equals(MigrationVersion.fromVersion(hop.migrations.get(0).version));
+            if (!alone) {
+                // Not what was asked (another tool at work?): Flyway's migrate finishes from what it reads.
+                return new Fast(from, hop.targetSchemaVersion != null ? hop.targetSchemaVersion : to, applied, false);
             }
+            to = next.getVersion().getVersion();
+            pending = left.subList(1, left.size());
+            rank++;
         }
+    }
+
+    private static int latestRank(MigrationInfoService info) {
+        return Arrays.stream(info.applied())
+                .mapToInt(MigrationInfo::getInstalledRank)
+                .max()
+                .orElse(0);
     }
 
     /** One run of {@link FastApply} on the connection holding this tool's migration lock. */
     private static FastApply.Applied fastRun(
-            Database database,
-            MigrationSession.Held held,
-            Flyway flyway,
-            MigrationInfoService info,
-            List<MigrationInfo> pending) {
-        int latestRank = Arrays.stream(info.applied())
-                .mapToInt(MigrationInfo::getInstalledRank)
-                .max()
-                .orElse(0);
+            Database database, MigrationSession.Held held, Flyway flyway, List<MigrationInfo> pending, int latestRank) {
         try {
             return FastApply.apply(
                     held.connection(),

@@ -45,6 +45,21 @@ import org.postgresql.ds.PGSimpleDataSource;
  * projects use; and through a failure, a retry and a lock held by another Flyway.
  */
 class FastApplyDifferentialTest {
+    /** The history table itself: its columns, constraints and indexes, and who owns it. */
+    private static final String HISTORY_TABLE = """
+            select concat_ws('|', column_name, data_type, character_maximum_length, is_nullable, column_default)
+              from information_schema.columns
+             where table_schema = 'public' and table_name = 'flyway_schema_history'
+            union all
+            select conname || ' ' || pg_get_constraintdef(oid)
+              from pg_constraint where conrelid = 'public.flyway_schema_history'::regclass
+            union all
+            select indexdef from pg_indexes where schemaname = 'public' and tablename = 'flyway_schema_history'
+            union all
+            select tableowner || ' ' || coalesce(tablespace, '-')
+              from pg_tables where schemaname = 'public' and tablename = 'flyway_schema_history'
+            order by 1""";
+
     private static TestFleet fleet;
 
     @BeforeAll
@@ -59,6 +74,8 @@ class FastApplyDifferentialTest {
                 "pub-fast-uk",
                 "fail-flyway-uk",
                 "fail-fast-uk",
+                "first-flyway-uk",
+                "first-fast-uk",
                 "lock-fast-uk")) {
             fleet.builder.tenant(twin, twin, "uk", "active", true);
         }
@@ -105,8 +122,8 @@ class FastApplyDifferentialTest {
             assertThat(fast.applied()).isEqualTo(flyway.applied());
             assertThat(fast.toVersion()).isEqualTo(flyway.toVersion());
             assertThat(fastApplied(capture, "pk-fast-uk"))
-                    .as("V2 to V4: V1 creates the history, V5 builds an index concurrently")
-                    .isEqualTo(3);
+                    .as("V1 to V4: V5 builds an index concurrently")
+                    .isEqualTo(4);
             assertThat(fastApplied(capture, "pk-flyway-uk")).isZero();
         }
         assertTwins(platform(null, true), "pk-flyway-uk", "pk-fast-uk");
@@ -123,8 +140,8 @@ class FastApplyDifferentialTest {
             assertThat(fast.applied()).isEqualTo(flyway.applied());
             assertThat(fast.warnings()).isEqualTo(flyway.warnings());
             assertThat(fastApplied(capture, "pub-fast-uk"))
-                    .as("V3 and V5: V1 creates the history, V2 has a .sql.conf, V4 builds an index concurrently")
-                    .isEqualTo(2);
+                    .as("V1, V3 and V5: V2 has a .sql.conf, V4 builds an index concurrently")
+                    .isEqualTo(3);
         }
         assertTwins(platform(migrations, true), "pub-flyway-uk", "pub-fast-uk");
     }
@@ -141,9 +158,8 @@ class FastApplyDifferentialTest {
             assertThat(fast.applied()).isEqualTo(201);
             assertThat(fast.warnings()).isEqualTo(flyway.warnings());
             assertThat(fastApplied(capture, "gen-fast-uk"))
-                    .as("every versioned migration but V1 (it creates the history) and V190 (an index built"
-                            + " concurrently)")
-                    .isEqualTo(198);
+                    .as("every versioned migration but V190 (an index built concurrently)")
+                    .isEqualTo(199);
         }
         assertTwins(platform(migrations, true), "gen-flyway-uk", "gen-fast-uk");
     }
@@ -171,6 +187,19 @@ class FastApplyDifferentialTest {
     }
 
     @Test
+    void aFailingFirstMigration_leavesFlywaysEmptyHistory_asFlywayDoes(@TempDir Path migrations) throws IOException {
+        generate(migrations, 5, 1);
+        Throwable flyway = catchThrowable(() -> migrate(platform(migrations, false), "first-flyway-uk"));
+        Throwable fast = catchThrowable(() -> migrate(platform(migrations, true), "first-fast-uk"));
+
+        assertThat(fast).isNotNull().hasMessage(flyway.getMessage()).isExactlyInstanceOf(flyway.getClass());
+        assertThat(fleet.strings(fleet.builder.tenantDatabase("first-fast-uk"), HISTORY_TABLE))
+                .as("Flyway's history table, created before V1 and left empty when it failed")
+                .isNotEmpty();
+        assertTwins(platform(migrations, true), "first-flyway-uk", "first-fast-uk");
+    }
+
+    @Test
     void flywaysLockHeldElsewhere_isWaitedFor_thenTheRunIsBusy_andLaterConverges(@TempDir Path migrations)
             throws Exception {
         generate(migrations, 10, null);
@@ -194,8 +223,8 @@ class FastApplyDifferentialTest {
     }
 
     /**
-     * Equal history rows (but for when and how long), equal schema fingerprints, and the same from Flyway's own
-     * info and validate.
+     * Equal history tables (the fast path creates it as Flyway does) and rows (but for when and how long), equal
+     * schema fingerprints, and the same from Flyway's own info and validate.
      */
     private static void assertTwins(Platform platform, String flywayTenant, String fastTenant) {
         String flywayDb = fleet.builder.tenantDatabase(flywayTenant);
@@ -203,6 +232,7 @@ class FastApplyDifferentialTest {
         String history = "select concat_ws('|', installed_rank, version, description, type, script, checksum,"
                 + " installed_by, success) from flyway_schema_history order by installed_rank";
         assertThat(fleet.strings(fastDb, history)).isEqualTo(fleet.strings(flywayDb, history));
+        assertThat(fleet.strings(fastDb, HISTORY_TABLE)).isEqualTo(fleet.strings(flywayDb, HISTORY_TABLE));
         MigrationSet set = platform.sources().set(Tier.TENANT, null);
         assertThat(fingerprint(fastDb, set)).isEqualTo(fingerprint(flywayDb, set));
         assertThat(flywaySays(fastDb, set)).isEqualTo(flywaySays(flywayDb, set));
