@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.CoreErrorCode;
+import org.flywaydb.core.api.CoreMigrationType;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
@@ -38,6 +40,7 @@ import org.flywaydb.core.api.output.ValidateOutput;
 import org.flywaydb.core.api.output.ValidateResult;
 import org.flywaydb.core.api.pattern.ValidatePattern;
 import org.flywaydb.core.internal.exception.FlywayMigrateException;
+import org.flywaydb.core.internal.util.AbbreviationUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,7 +180,9 @@ public final class SchemaMigrator {
             return null;
         }
         MigrationInfoService info = flyway.info();
-        if (failedRows(info) > 0 || !validateAsMigrate(flyway).invalidMigrations.isEmpty()) {
+        boolean valid = plainlyValid(database.set(), info)
+                || validateAsMigrate(flyway).invalidMigrations.isEmpty();
+        if (failedRows(info) > 0 || !valid) {
             return null;
         }
         if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty) {
@@ -495,7 +500,7 @@ public final class SchemaMigrator {
     }
 
     /** Flyway's validation exactly as migrate runs it: the configured ignore patterns, and pending migrations allowed. */
-    private static ValidateResult validateAsMigrate(Flyway flyway) {
+    static ValidateResult validateAsMigrate(Flyway flyway) {
         Configuration configuration = flyway.getConfiguration();
         ValidatePattern[] patterns = Stream.concat(
                         Arrays.stream(configuration.getIgnoreMigrationPatterns()),
@@ -506,6 +511,49 @@ public final class SchemaMigrator {
                 .ignoreMigrationPatterns(patterns)
                 .load()
                 .validateWithResult();
+    }
+
+    /**
+     * Whether Flyway's validation, as migrate runs it, plainly passes, judged from its info alone (one read of the
+     * history): every row was applied successfully from a file of the set with the same version, description, type
+     * and checksum, or is one of Flyway's own (a baseline, a schema marker, a deletion); a repeatable may since
+     * have changed; everything else is pending, beyond the target or at or below the baseline. Anything else (a failure, a missing, future
+     * or ignored migration, a mismatch, a renamed file) is for Flyway's validate to judge: this never passes what
+     * it refuses, and leaves to it some of what it passes.
+     */
+    static boolean plainlyValid(MigrationSet set, MigrationInfoService info) {
+        for (MigrationInfo m : info.all()) {
+            MigrationState state = m.getState();
+            if (state == MigrationState.PENDING
+                    || state == MigrationState.ABOVE_TARGET
+                    || state == MigrationState.BELOW_BASELINE
+                    || state == MigrationState.BASELINE_IGNORED
+                    || state == MigrationState.DELETED) {
+                continue;
+            }
+            boolean applied = state == MigrationState.SUCCESS
+                    || state == MigrationState.OUTDATED
+                    || state == MigrationState.SUPERSEDED
+                    || state == MigrationState.BASELINE;
+            if (!applied) {
+                return false;
+            }
+            if (m.getType().isSynthetic()) {
+                continue;
+            }
+            MigrationSet.Script script = set.scripts().get(m.getScript());
+            boolean same = state != MigrationState.BASELINE
+                    && m.getType() == CoreMigrationType.SQL
+                    && script != null
+                    && Objects.equals(script.version(), m.getVersion())
+                    && AbbreviationUtils.abbreviateDescription(script.description())
+                            .equals(m.getDescription())
+                    && (state != MigrationState.SUCCESS || m.isChecksumMatching());
+            if (!same) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A failed row of a migration that ran outside a transaction: migrate removes it and runs the migration again. */
