@@ -19,12 +19,14 @@ import org.flywaydb.core.internal.util.AbbreviationUtils;
  * Applies a run of pending versioned SQL migrations with fewer round trips than Flyway, writing exactly the
  * history rows Flyway writes; Flyway stays the authority for everything else. Flyway has scanned, ordered,
  * checksummed and validated the set; here, under Flyway's own session lock (taken once for the database) and
- * with the search path Flyway sets, each migration is two round trips: {@code BEGIN} and its statements (parsed
- * once per container, {@link MigrationSet.Script#statements}), then its history row and {@code COMMIT}. On a
- * database with no history yet, the first also creates Flyway's history table, with Flyway's own statements. A migration that fails is rolled back and left, with everything after
- * it, to Flyway, which runs it again and reports its failure in its own words; so does a migration outside
- * the envelope (not transactional, a callback, a {@code .sql.conf}, …), and every migration of a tier whose
- * settings this does not reproduce ({@link #stepAside}).
+ * with the search path Flyway sets, each migration is one round trip: the previous migration's history row and
+ * {@code COMMIT}, then its own {@code BEGIN} and statements (parsed once per container, {@link
+ * MigrationSet.Script#statements}); the last row and {@code COMMIT} take one more. On a database with no history
+ * yet, the first migration's transaction also creates Flyway's history table, with Flyway's own statements. A
+ * migration that fails is rolled back and left, with everything after it, to Flyway, which runs it again and
+ * reports its failure in its own words; so does a migration outside the envelope (not transactional, a callback,
+ * a {@code .sql.conf}, …), and every migration of a tier whose settings this does not reproduce ({@link
+ * #stepAside}).
  */
 final class FastApply {
     /** The schema and table Flyway's history is in: the only ones written here (no name from a file in SQL). */
@@ -64,9 +66,9 @@ final class FastApply {
             + "_pk\" PRIMARY KEY (\"installed_rank\")\n;"
             + "CREATE INDEX \"" + HISTORY_TABLE + "_s_idx\" ON " + HISTORY + " (\"success\")\n;";
 
-    private static final String INSERT = "insert into " + HISTORY
+    private static final String ROW = "insert into " + HISTORY
             + " (installed_rank, version, description, type, script, checksum, installed_by, execution_time,"
-            + " success) values (?, ?, ?, ?, ?, ?, ?, ?, true); commit";
+            + " success) values (?, ?, ?, ?, ?, ?, ?, ?, true)";
 
     private FastApply() {}
 
@@ -158,34 +160,44 @@ final class FastApply {
             int rank = session.rank();
             String create = session.historyExists() ? "" : CREATE_HISTORY;
             connection.setAutoCommit(false);
-            try (Statement statement = connection.createStatement();
-                    PreparedStatement history = connection.prepareStatement(INSERT)) {
+            try (Statement statement = connection.createStatement()) {
+                Row row = null;
                 for (MigrationInfo migration : run) {
+                    // A newline before each semicolon ends a trailing line comment; none after it, so each
+                    // statement reaches the server (and pg_stat_activity) as Flyway would send it.
+                    String sql = create
+                            + String.join(
+                                    "\n;",
+                                    set.scripts().get(migration.getScript()).statements());
+                    create = "";
                     long started = System.nanoTime();
                     try {
-                        // A newline before each semicolon ends a trailing line comment; none after it, so each
-                        // statement reaches the server (and pg_stat_activity) as Flyway would send it.
-                        statement.execute(create
-                                + String.join(
-                                        "\n;",
-                                        set.scripts().get(migration.getScript()).statements()));
-                        create = "";
-                        int millis = (int) ((System.nanoTime() - started) / 1_000_000);
-                        history.setInt(1, ++rank);
-                        history.setString(2, migration.getVersion().toString());
-                        history.setString(3, AbbreviationUtils.abbreviateDescription(migration.getDescription()));
-                        history.setString(4, migration.getType().name());
-                        history.setString(5, AbbreviationUtils.abbreviateScript(migration.getScript()));
-                        history.setObject(6, migration.getChecksum(), Types.INTEGER);
-                        history.setString(7, user);
-                        history.setInt(8, millis);
-                        history.execute();
+                        if (row != null && pipelines(sql)) {
+                            // The previous migration's row and COMMIT, then this one's BEGIN and statements.
+                            try (PreparedStatement both = connection.prepareStatement(ROW + "; commit; begin;" + sql)) {
+                                row.bind(both);
+                                both.execute();
+                            }
+                            applied.add(row.migration());
+                        } else {
+                            if (row != null) {
+                                write(connection, row);
+                                applied.add(row.migration());
+                                started = System.nanoTime();
+                            }
+                            statement.execute(sql);
+                        }
+                        row = new Row(++rank, migration, user, (int) ((System.nanoTime() - started) / 1_000_000));
                     } catch (SQLException e) {
-                        connection.rollback();
-                        return new Applied(applied, true);
+                        return stopped(connection, applied, row);
                     }
-                    applied.add(migration);
                 }
+                try {
+                    write(connection, row);
+                } catch (SQLException e) {
+                    return stopped(connection, applied, row);
+                }
+                applied.add(row.migration());
             } finally {
                 connection.setAutoCommit(true);
             }
@@ -196,6 +208,72 @@ final class FastApply {
             }
         }
         return new Applied(applied, false);
+    }
+
+    /**
+     * A migration applied in the open transaction, and the history row Flyway writes for it.
+     *
+     * @param rank   its {@code installed_rank}
+     * @param user   its {@code installed_by}
+     * @param millis its execution time
+     */
+    private record Row(int rank, MigrationInfo migration, String user, int millis) {
+        void bind(PreparedStatement insert) throws SQLException {
+            insert.setInt(1, rank);
+            insert.setString(2, migration.getVersion().toString());
+            insert.setString(3, AbbreviationUtils.abbreviateDescription(migration.getDescription()));
+            insert.setString(4, migration.getType().name());
+            insert.setString(5, AbbreviationUtils.abbreviateScript(migration.getScript()));
+            insert.setObject(6, migration.getChecksum(), Types.INTEGER);
+            insert.setString(7, user);
+            insert.setInt(8, millis);
+        }
+    }
+
+    /** Writes the row and commits. */
+    private static void write(Connection connection, Row row) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(ROW + "; commit")) {
+            row.bind(insert);
+            insert.execute();
+        }
+    }
+
+    /**
+     * Whether a migration's statements may follow the previous migration's row in one message: the row's values are
+     * bound as parameters, so no {@code ?} may be taken for one (nor a JDBC escape, {@code {fn …}}, rewritten).
+     */
+    private static boolean pipelines(String sql) {
+        return sql.indexOf('?') < 0 && sql.indexOf('{') < 0;
+    }
+
+    /**
+     * After a failure: rolls back, and reads whether the previous migration's row was committed before it (when it
+     * was sent with the failed statements).
+     */
+    private static Applied stopped(Connection connection, List<MigrationInfo> applied, Row row) throws SQLException {
+        connection.rollback();
+        if (row != null && !applied.contains(row.migration()) && committed(connection, row.rank())) {
+            applied.add(row.migration());
+        }
+        return new Applied(applied, true);
+    }
+
+    /** Whether the history has a row of this rank (the table itself may have been rolled back with it). */
+    private static boolean committed(Connection connection, int rank) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet exists = statement.executeQuery("select to_regclass('" + HISTORY + "') is not null")) {
+            exists.next();
+            if (!exists.getBoolean(1)) {
+                return false;
+            }
+        }
+        try (PreparedStatement committed =
+                connection.prepareStatement("select count(*) from " + HISTORY + " where installed_rank = ?")) {
+            committed.setInt(1, rank);
+            try (ResultSet rs = committed.executeQuery()) {
+                return rs.next() && rs.getInt(1) == 1;
+            }
+        }
     }
 
     /**
