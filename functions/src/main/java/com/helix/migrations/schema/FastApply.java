@@ -151,6 +151,7 @@ final class FastApply {
         try {
             Session session = session(connection, set.base());
             if (session == null) {
+                // Flyway creates the history table with the first migration; the fast path goes on after it.
                 return new Applied(applied, false);
             }
             if (session.rank() != latestRank) {
@@ -215,7 +216,7 @@ final class FastApply {
      *
      * @param rank   its {@code installed_rank}
      * @param user   its {@code installed_by}
-     * @param millis its execution time
+     * @param millis its execution time (sent with the previous row, that row's write included: a millisecond or so)
      */
     private record Row(int rank, MigrationInfo migration, String user, int millis) {
         void bind(PreparedStatement insert) throws SQLException {

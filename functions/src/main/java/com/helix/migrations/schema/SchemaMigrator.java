@@ -165,9 +165,10 @@ public final class SchemaMigrator {
     private record Fast(String from, String to, List<MigrationSet.Script> applied, boolean done) {}
 
     /**
-     * Applies what {@link FastApply} may of what is pending, once Flyway has validated the database exactly as its
-     * migrate would. A versioned migration it may not run is applied by Flyway alone, repeatables held back for
-     * the end as Flyway's migrate has them; then the fast path goes on.
+     * Applies what {@link FastApply} may of what is pending, once the database passes Flyway's validation as its
+     * migrate runs it ({@link #plainlyValid} from one read, or else Flyway's validate). A versioned migration it may
+     * not run is applied by Flyway alone, repeatables held back for the end as Flyway's migrate has them; then the
+     * fast path goes on.
      *
      * @return null when it leaves everything to Flyway: a setting it does not reproduce, a database Flyway would
      *     refuse or repair first
@@ -180,9 +181,9 @@ public final class SchemaMigrator {
             return null;
         }
         MigrationInfoService info = flyway.info();
-        boolean valid = plainlyValid(database.set(), info)
-                || validateAsMigrate(flyway).invalidMigrations.isEmpty();
-        if (failedRows(info) > 0 || !valid) {
+        if (failedRows(info) > 0
+                || !(plainlyValid(database.set(), info)
+                        || validateAsMigrate(flyway).invalidMigrations.isEmpty())) {
             return null;
         }
         if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty) {
