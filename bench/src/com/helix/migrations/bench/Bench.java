@@ -216,7 +216,7 @@ public final class Bench {
      * 6. The fast apply path against Flyway applying everything ({@code DB_FAST_APPLY=false}) and psql: statements
      * and round trips per applied migration (counted by a proxy), then a fleet at concurrency 5 and the
      * provisioning of one database, on loopback and with {@code delayMs} added each way; medians of 3 alternated
-     * runs.
+     * runs. Last, a 4 MB migration of comments.
      */
     void fastApply(int count, double delayMs) throws Exception {
         List<String> ids = tenantIds.subList(0, count);
@@ -310,6 +310,44 @@ public final class Bench {
                     median(times.get("helix, Flyway only")) / median(times.get("psql")));
             pointAt(ids.subList(0, 2), server.port());
         }
+        largeScript(ids.get(0), dbs.get(0));
+    }
+
+    /**
+     * A 4 MB migration of comments (V33), one database from V32, handler warm: Flyway parses it for each database it
+     * migrates, the fast path once per process, when the set is first read.
+     */
+    private void largeScript(String id, String db) throws Exception {
+        Path big = Migrations.write(work.resolve("large-script"), ROOT.resolve("migrations/central"));
+        StringBuilder sql = new StringBuilder();
+        while (sql.length() < 4 << 20) {
+            sql.append("-- a comment line that only Flyway's parser has to read through, again and again\n");
+        }
+        Files.writeString(big.resolve("tenant/V33__large_comments.sql"), sql.append("create table large_done (id int);\n"));
+        Platform fast = platform(Map.of("MIGRATIONS_DIR", big.toString()));
+        Platform flywayOnly = platform(Map.of("MIGRATIONS_DIR", big.toString(), "DB_FAST_APPLY", "false"));
+        // Each process reads (and checks, and parses) a set once, when it first needs it.
+        double firstRead = seconds(() -> fast.sources().set(Tier.TENANT, null));
+        flywayOnly.sources().set(Tier.TENANT, null);
+        Map<String, Platform> platforms = new java.util.LinkedHashMap<>();
+        platforms.put("helix, fast apply", fast);
+        platforms.put("helix, Flyway only", flywayOnly);
+        Platform upTo32 = platform(Map.of());
+        Map<String, List<Double>> times = new java.util.LinkedHashMap<>();
+        for (int run = 0; run < 4; run++) {
+            for (Map.Entry<String, Platform> tool : platforms.entrySet()) {
+                reset(List.of(db));
+                provision(upTo32, id);
+                double seconds = seconds(() -> provision(tool.getValue(), id));
+                if (run > 0) {
+                    times.computeIfAbsent(tool.getKey(), k -> new ArrayList<>()).add(seconds);
+                }
+            }
+        }
+        System.out.println("| a 4 MB migration of comments, one database from V32 to V33 (handler warm) | median of 3 | runs |");
+        System.out.println("|---|---|---|");
+        times.forEach((tool, runs) -> System.out.printf(Locale.ROOT, "| %s | %.3f s | %s |%n", tool, median(runs), runs(runs)));
+        System.out.printf(Locale.ROOT, "%nReading, checking and parsing the set, once per process: %.2f s.%n%n", firstRead);
     }
 
     /** Points these tenants' registry rows at a port (the server's, or a proxy's). */
