@@ -518,9 +518,9 @@ public final class SchemaMigrator {
      * Whether Flyway's validation, as migrate runs it, plainly passes, judged from its info alone (one read of the
      * history): every row was applied successfully from a file of the set with the same version, description, type
      * and checksum, or is one of Flyway's own (a baseline, a schema marker, a deletion); a repeatable may since
-     * have changed; everything else is pending, beyond the target or at or below the baseline. Anything else (a failure, a missing, future
-     * or ignored migration, a mismatch, a renamed file) is for Flyway's validate to judge: this never passes what
-     * it refuses, and leaves to it some of what it passes.
+     * have changed; everything else is pending, beyond the target or at or below the baseline. Anything else (a
+     * failure, a missing, future or ignored migration, a mismatch, a renamed file) is for Flyway's validate to
+     * judge: this never passes what it refuses, and leaves to it some of what it passes.
      */
     static boolean plainlyValid(MigrationSet set, MigrationInfoService info) {
         for (MigrationInfo m : info.all()) {

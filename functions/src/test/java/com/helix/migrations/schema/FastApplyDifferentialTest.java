@@ -19,6 +19,7 @@ import com.helix.migrations.target.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -76,6 +77,8 @@ class FastApplyDifferentialTest {
                 "fail-fast-uk",
                 "first-flyway-uk",
                 "first-fast-uk",
+                "group-flyway-uk",
+                "group-fast-uk",
                 "lock-fast-uk")) {
             fleet.builder.tenant(twin, twin, "uk", "active", true);
         }
@@ -197,6 +200,22 @@ class FastApplyDifferentialTest {
                 .as("Flyway's history table, created before V1 and left empty when it failed")
                 .isNotEmpty();
         assertTwins(platform(migrations, true), "first-flyway-uk", "first-fast-uk");
+    }
+
+    @Test
+    void aSettingTheFastPathDoesNotReproduce_leavesEveryMigrationToFlyway(@TempDir Path migrations) throws IOException {
+        generate(migrations, 5, null);
+        Files.writeString(migrations.resolve("tenant/flyway.conf"), "flyway.group=true\n", StandardOpenOption.APPEND);
+        try (OutputCapture capture = OutputCapture.start()) {
+            migrate(platform(migrations, false), "group-flyway-uk");
+            migrate(platform(migrations, true), "group-fast-uk");
+
+            assertThat(capture.text()).contains("Flyway applies every migration (group");
+            assertThat(fastApplied(capture, "group-fast-uk")).isZero();
+        }
+        assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("group-fast-uk")))
+                .hasSize(5);
+        assertTwins(platform(migrations, true), "group-flyway-uk", "group-fast-uk");
     }
 
     @Test
