@@ -53,13 +53,17 @@ import org.flywaydb.database.postgresql.PostgreSQLDatabaseType;
 public final class MigrationSet {
     /**
      * Statements only Flyway runs: a {@code COPY … FROM STDIN} (its data follows the statement), and what changes
-     * the session beyond the migration's transaction, which Flyway resets after each migration.
+     * the session beyond the migration's transaction, which Flyway resets after each migration. {@code COPY},
+     * {@code SET} and {@code RESET} are matched where the statement's command begins (after its comments, {@link
+     * #commandStart}); {@code set_config}, {@code SET ROLE} and {@code SESSION AUTHORIZATION} anywhere in it.
      */
-    private static final Pattern FLYWAY_ONLY = Pattern.compile(
-            "^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*"
-                    + "(?:COPY\\s[^;]*\\sFROM\\s+STDIN|SET\\s+(?!LOCAL\\s|CONSTRAINTS\\s|TRANSACTION\\s)|RESET\\b)"
-                    + "|\\bset_config\\s*\\(|\\bSET\\s+(?:SESSION\\s+)?ROLE\\b|\\bSESSION\\s+AUTHORIZATION\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern FLYWAY_ONLY_COMMAND = Pattern.compile(
+            "COPY\\s[^;]*\\sFROM\\s+STDIN|SET\\s+(?!LOCAL\\s|CONSTRAINTS\\s|TRANSACTION\\s)|RESET\\b",
+            Pattern.CASE_INSENSITIVE);
+
+    private static final Pattern FLYWAY_ONLY_ANYWHERE = Pattern.compile(
+            "\\bset_config\\s*\\(|\\bSET\\s+(?:SESSION\\s+)?ROLE\\b|\\bSESSION\\s+AUTHORIZATION\\b",
+            Pattern.CASE_INSENSITIVE);
 
     private static final Pattern ALTER_TYPE_ADD_VALUE =
             Pattern.compile("(?s)\\s*ALTER\\s+TYPE\\s.*\\sADD\\s+VALUE\\s.*", Pattern.CASE_INSENSITIVE);
@@ -377,6 +381,47 @@ public final class MigrationSet {
         return (newline < 0 ? message : message.substring(0, newline)).trim();
     }
 
+    /** Whether only Flyway may run this statement ({@link #FLYWAY_ONLY_COMMAND}, {@link #FLYWAY_ONLY_ANYWHERE}). */
+    static boolean flywayOnly(String sql) {
+        return FLYWAY_ONLY_COMMAND
+                        .matcher(sql)
+                        .region(commandStart(sql), sql.length())
+                        .lookingAt()
+                || FLYWAY_ONLY_ANYWHERE.matcher(sql).find();
+    }
+
+    /**
+     * Where a statement's command begins: after its leading whitespace, line comments and block comments (which
+     * nest in PostgreSQL). A loop, not a pattern: a script may open with megabytes of comments.
+     */
+    static int commandStart(String sql) {
+        int i = 0;
+        while (i < sql.length()) {
+            if (Character.isWhitespace(sql.charAt(i))) {
+                i++;
+            } else if (sql.startsWith("--", i)) {
+                int end = sql.indexOf('\n', i);
+                i = end < 0 ? sql.length() : end + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int depth = 0;
+                do {
+                    if (sql.startsWith("/*", i)) {
+                        depth++;
+                        i += 2;
+                    } else if (sql.startsWith("*/", i)) {
+                        depth--;
+                        i += 2;
+                    } else {
+                        i++;
+                    }
+                } while (depth > 0 && i < sql.length());
+            } else {
+                break;
+            }
+        }
+        return i;
+    }
+
     /** Parses migrations with Flyway's PostgreSQL parser, offline. */
     private static final class Parsing {
         private final Configuration configuration;
@@ -437,7 +482,7 @@ public final class MigrationSet {
                         .map(SqlStatement::getSql)
                         .filter(sql -> TransactionControl.of(sql) == null)
                         .toList();
-                if (sent.stream().anyMatch(sql -> FLYWAY_ONLY.matcher(sql).find())) {
+                if (sent.stream().anyMatch(MigrationSet::flywayOnly)) {
                     sent = null;
                 }
             }
