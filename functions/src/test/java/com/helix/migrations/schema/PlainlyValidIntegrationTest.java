@@ -87,40 +87,28 @@ class PlainlyValidIntegrationTest {
 
     @Test
     void anEditedMigration_isLeftToFlyway_whichRefusesIt() throws Exception {
-        write("V1__one.sql", "create table one (id int);");
-        write("V2__two.sql", "create table two (id int);");
-        PGSimpleDataSource db = database();
-        migrate(db, MigrationVersion.LATEST);
+        PGSimpleDataSource db = twoApplied();
         write("V2__two.sql", "create table two (id bigint);");
         assertVerdict(db, MigrationVersion.LATEST, false, false);
     }
 
     @Test
     void aRenamedMigration_isLeftToFlyway_whichRefusesIt() throws Exception {
-        write("V1__one.sql", "create table one (id int);");
-        write("V2__two.sql", "create table two (id int);");
-        PGSimpleDataSource db = database();
-        migrate(db, MigrationVersion.LATEST);
+        PGSimpleDataSource db = twoApplied();
         Files.move(migrations.resolve("V2__two.sql"), migrations.resolve("V2__second.sql"));
         assertVerdict(db, MigrationVersion.LATEST, false, false);
     }
 
     @Test
     void aMissingMigration_isLeftToFlyway_whichRefusesIt() throws Exception {
-        write("V1__one.sql", "create table one (id int);");
-        write("V2__two.sql", "create table two (id int);");
-        PGSimpleDataSource db = database();
-        migrate(db, MigrationVersion.LATEST);
+        PGSimpleDataSource db = twoApplied();
         Files.delete(migrations.resolve("V1__one.sql"));
         assertVerdict(db, MigrationVersion.LATEST, false, false);
     }
 
     @Test
     void aDatabaseAheadOfTheFiles_isLeftToFlyway_whichIgnoresFutureMigrations() throws Exception {
-        write("V1__one.sql", "create table one (id int);");
-        write("V2__two.sql", "create table two (id int);");
-        PGSimpleDataSource db = database();
-        migrate(db, MigrationVersion.LATEST);
+        PGSimpleDataSource db = twoApplied();
         Files.delete(migrations.resolve("V2__two.sql"));
         assertVerdict(db, MigrationVersion.LATEST, false, true);
     }
@@ -137,15 +125,11 @@ class PlainlyValidIntegrationTest {
 
     @Test
     void aFailedRow_orAnotherDescription_isLeftToFlyway_whichRefusesIt() throws Exception {
-        write("V1__one.sql", "create table one (id int);");
-        write("V2__two.sql", "create table two (id int);");
-        PGSimpleDataSource failed = database();
-        migrate(failed, MigrationVersion.LATEST);
+        PGSimpleDataSource failed = twoApplied();
         update(failed, "update flyway_schema_history set success = false where version = '2'");
         assertVerdict(failed, MigrationVersion.LATEST, false, false);
 
-        PGSimpleDataSource described = database();
-        migrate(described, MigrationVersion.LATEST);
+        PGSimpleDataSource described = twoApplied();
         update(described, "update flyway_schema_history set description = 'other' where version = '2'");
         assertVerdict(described, MigrationVersion.LATEST, false, false);
     }
@@ -163,6 +147,15 @@ class PlainlyValidIntegrationTest {
         assertThat(!plainly || passes)
                 .as("never plainly valid where Flyway refuses")
                 .isTrue();
+    }
+
+    /** A database with V1 and V2 applied from this test's files. */
+    private PGSimpleDataSource twoApplied() throws IOException, SQLException {
+        write("V1__one.sql", "create table one (id int);");
+        write("V2__two.sql", "create table two (id int);");
+        PGSimpleDataSource db = database();
+        migrate(db, MigrationVersion.LATEST);
+        return db;
     }
 
     private MigrationSet set() {
