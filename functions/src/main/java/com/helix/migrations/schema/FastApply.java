@@ -121,7 +121,7 @@ final class FastApply {
      *
      * @param pending     Flyway's pending migrations, in the order it would apply them
      * @param latestRank  the history's highest {@code installed_rank} when Flyway read it: if it has moved since,
-     *                    another tool wrote it, and nothing is applied here
+     *                    another tool wrote it, and nothing is applied here (stopped)
      * @param installedBy Flyway's {@code installedBy} setting; null: the connection's user, as Flyway records it
      */
     static Applied apply(
