@@ -400,8 +400,11 @@ public final class MigrationSet {
             if (Character.isWhitespace(sql.charAt(i))) {
                 i++;
             } else if (sql.startsWith("--", i)) {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? sql.length() : end + 1;
+                // A line comment ends at a newline or a carriage return, as PostgreSQL reads it.
+                i += 2;
+                while (i < sql.length() && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
+                    i++;
+                }
             } else if (sql.startsWith("/*", i)) {
                 int depth = 0;
                 do {

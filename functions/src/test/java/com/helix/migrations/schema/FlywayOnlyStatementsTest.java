@@ -17,6 +17,8 @@ class FlywayOnlyStatementsTest {
         assertThat(MigrationSet.flywayOnly("-- note\n/* a /* nested */ comment */ SET search_path = x"))
                 .isTrue();
         assertThat(MigrationSet.flywayOnly("RESET ALL")).isTrue();
+        assertThat(MigrationSet.flywayOnly("-- a line comment ended by a carriage return\rSET search_path = x"))
+                .isTrue();
         assertThat(MigrationSet.flywayOnly("copy t (a) from stdin")).isTrue();
         assertThat(MigrationSet.flywayOnly("select set_config('x.y', '1', false)"))
                 .isTrue();
