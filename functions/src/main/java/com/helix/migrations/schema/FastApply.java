@@ -162,6 +162,11 @@ final class FastApply {
             String create = session.historyExists() ? "" : CREATE_HISTORY;
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                // As Flyway sends a script's statements: no JDBC escape ({fn …}) rewritten.
+                statement.setEscapeProcessing(false);
+                // Before each migration, Flyway sets the search path again (unless it began with the history's
+                // schema): a migration that changed it does not change where the next one works.
+                String reset = session.searchPath() == null ? "" : "select set_config('search_path', ?, false);";
                 Row row = null;
                 for (MigrationInfo migration : run) {
                     // A newline before each semicolon ends a trailing line comment; none after it, so each
@@ -175,8 +180,12 @@ final class FastApply {
                     try {
                         if (row != null && pipelines(sql)) {
                             // The previous migration's row and COMMIT, then this one's BEGIN and statements.
-                            try (PreparedStatement both = connection.prepareStatement(ROW + "; commit; begin;" + sql)) {
+                            try (PreparedStatement both =
+                                    connection.prepareStatement(ROW + "; commit; begin;" + reset + sql)) {
                                 row.bind(both);
+                                if (!reset.isEmpty()) {
+                                    both.setString(9, session.searchPath());
+                                }
                                 both.execute();
                             }
                             applied.add(row.migration());
@@ -184,6 +193,9 @@ final class FastApply {
                             if (row != null) {
                                 write(connection, row);
                                 applied.add(row.migration());
+                                if (!reset.isEmpty()) {
+                                    setSearchPath(connection, session.searchPath());
+                                }
                                 started = System.nanoTime();
                             }
                             statement.execute(sql);
@@ -284,8 +296,17 @@ final class FastApply {
      * @param historyExists whether the history table exists; when it does not, it is created with the first
      *                      migration, as Flyway creates it
      * @param rank          the history's highest {@code installed_rank} (0: none)
+     * @param searchPath    the search path Flyway sets before each migration, or null when the session's began
+     *                      with the history's schema (Flyway then leaves it as it is)
      */
-    private record Session(String user, boolean historyExists, int rank) {}
+    private record Session(String user, boolean historyExists, int rank, String searchPath) {}
+
+    private static void setSearchPath(Connection connection, String searchPath) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select set_config('search_path', ?, false)")) {
+            statement.setString(1, searchPath);
+            statement.execute();
+        }
+    }
 
     /**
      * Reads who is connected, whether the history exists and its highest rank, and sets the search path Flyway
@@ -315,15 +336,16 @@ final class FastApply {
         }
         String quoted = "\"" + HISTORY_SCHEMA + "\"";
         boolean first = searchPath.equals(HISTORY_SCHEMA) || searchPath.startsWith(HISTORY_SCHEMA + ",");
+        String flywaysPath = first ? null : searchPath.isBlank() ? quoted : quoted + "," + searchPath;
         String rank = exists ? "(select coalesce(max(installed_rank), 0) from " + HISTORY + ")" : "0";
         try (PreparedStatement statement = connection.prepareStatement(
                 first ? "select " + rank : "select " + rank + ", set_config('search_path', ?, false)")) {
             if (!first) {
-                statement.setString(1, searchPath.isBlank() ? quoted : quoted + "," + searchPath);
+                statement.setString(1, flywaysPath);
             }
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                return new Session(user, exists, rs.getInt(1));
+                return new Session(user, exists, rs.getInt(1), flywaysPath);
             }
         }
     }

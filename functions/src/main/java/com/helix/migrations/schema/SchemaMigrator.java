@@ -186,7 +186,11 @@ public final class SchemaMigrator {
                         || validateAsMigrate(flyway).invalidMigrations.isEmpty())) {
             return null;
         }
-        if (info.applied().length == 0 && !info.getInfoResult().allSchemasEmpty) {
+        // A database with no history: Flyway's migrate creates the table even with nothing pending. A configured
+        // schema that is missing: Flyway creates it, and records that, before any migration.
+        boolean noHistory = info.applied().length == 0;
+        if ((noHistory && (!info.getInfoResult().allSchemasEmpty || info.pending().length == 0))
+                || !schemasExist(held.connection(), flyway.getConfiguration())) {
             return null;
         }
         String from = current(info);
@@ -225,6 +229,23 @@ public final class SchemaMigrator {
             to = next.getVersion().getVersion();
             pending = left.subList(1, left.size());
             rank++;
+        }
+    }
+
+    /** Whether every schema Flyway would create exists; asked only when it has more than the history's. */
+    private static boolean schemasExist(Connection connection, Configuration configuration) {
+        String[] schemas = Arrays.stream(configuration.getSchemas()).distinct().toArray(String[]::new);
+        if (!configuration.isCreateSchemas() || schemas.length <= 1) {
+            return true;
+        }
+        try (PreparedStatement statement =
+                connection.prepareStatement("select count(*) from pg_namespace where nspname = any(?)")) {
+            statement.setArray(1, connection.createArrayOf("text", schemas));
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getInt(1) == schemas.length;
+            }
+        } catch (SQLException e) {
+            throw new FlywayException("could not look for the configured schemas", e);
         }
     }
 

@@ -79,6 +79,12 @@ class FastApplyDifferentialTest {
                 "first-fast-uk",
                 "group-flyway-uk",
                 "group-fast-uk",
+                "odd-flyway-uk",
+                "odd-fast-uk",
+                "empty-flyway-uk",
+                "empty-fast-uk",
+                "schemas-flyway-uk",
+                "schemas-fast-uk",
                 "lock-fast-uk")) {
             fleet.builder.tenant(twin, twin, "uk", "active", true);
         }
@@ -216,6 +222,65 @@ class FastApplyDifferentialTest {
         assertThat(fleet.appliedVersions(fleet.builder.tenantDatabase("group-fast-uk")))
                 .hasSize(5);
         assertTwins(platform(migrations, true), "group-flyway-uk", "group-fast-uk");
+    }
+
+    @Test
+    void aSearchPathChangedInADoBlock_andAJdbcEscape_behaveAsUnderFlyway(@TempDir Path migrations) throws IOException {
+        generate(migrations, 4, null);
+        Path tenant = migrations.resolve("tenant");
+        Files.writeString(tenant.resolve("V2__shape_2.sql"), "create schema elsewhere;\n");
+        Files.writeString(tenant.resolve("V3__shape_3.sql"), "do $$ begin set search_path to elsewhere; end $$;\n");
+        Files.writeString(tenant.resolve("V4__shape_4.sql"), "create table where_am_i (id int);\n");
+        Files.writeString(tenant.resolve("V5__shape_5.sql"), "create table braces as select {fn ucase('a')} as x;\n");
+        Throwable flyway = catchThrowable(() -> migrate(platform(migrations, false), "odd-flyway-uk"));
+        Throwable fast = catchThrowable(() -> migrate(platform(migrations, true), "odd-fast-uk"));
+
+        assertThat(fast)
+                .as("a JDBC escape reaches the server as written, as Flyway sends it")
+                .isNotNull()
+                .hasMessage(flyway.getMessage())
+                .isExactlyInstanceOf(flyway.getClass());
+        assertThat(fleet.strings(
+                        fleet.builder.tenantDatabase("odd-fast-uk"),
+                        "select table_schema from information_schema.tables where table_name = 'where_am_i'"))
+                .isEqualTo(fleet.strings(
+                        fleet.builder.tenantDatabase("odd-flyway-uk"),
+                        "select table_schema from information_schema.tables where table_name = 'where_am_i'"));
+        assertTwins(platform(migrations, true), "odd-flyway-uk", "odd-fast-uk");
+    }
+
+    @Test
+    void aTierWithNoMigrations_leavesFlywaysEmptyHistory(@TempDir Path migrations) throws IOException {
+        PackagedMigrations.copy(migrations, "central");
+        Files.createDirectories(migrations.resolve("tenant"));
+        migrate(platform(migrations, false), "empty-flyway-uk");
+        migrate(platform(migrations, true), "empty-fast-uk");
+
+        assertThat(fleet.strings(fleet.builder.tenantDatabase("empty-fast-uk"), HISTORY_TABLE))
+                .isNotEmpty();
+        assertTwins(platform(migrations, true), "empty-flyway-uk", "empty-fast-uk");
+    }
+
+    @Test
+    void aConfiguredSchemaDroppedSince_isCreatedAndRecordedFirst_asFlywayDoes(@TempDir Path migrations)
+            throws IOException {
+        generate(migrations, 3, null);
+        Files.writeString(
+                migrations.resolve("tenant/flyway.conf"), "flyway.schemas=public,audit\n", StandardOpenOption.APPEND);
+        migrate(platform(migrations, false), "schemas-flyway-uk");
+        migrate(platform(migrations, true), "schemas-fast-uk");
+        for (String twin : List.of("schemas-flyway-uk", "schemas-fast-uk")) {
+            fleet.builder.execute(fleet.builder.tenantDatabase(twin), "drop schema audit");
+        }
+        generate(migrations, 5, null);
+        Files.writeString(
+                migrations.resolve("tenant/flyway.conf"), "flyway.schemas=public,audit\n", StandardOpenOption.APPEND);
+        migrate(platform(migrations, false), "schemas-flyway-uk");
+        migrate(platform(migrations, true), "schemas-fast-uk");
+
+        assertThat(fleet.exists(fleet.builder.tenantDatabase("schemas-fast-uk"), "t1"))
+                .isTrue();
+        assertTwins(platform(migrations, true), "schemas-flyway-uk", "schemas-fast-uk");
     }
 
     @Test
