@@ -240,12 +240,9 @@ class FastApplyDifferentialTest {
                 .isNotNull()
                 .hasMessage(flyway.getMessage())
                 .isExactlyInstanceOf(flyway.getClass());
-        assertThat(fleet.strings(
-                        fleet.builder.tenantDatabase("odd-fast-uk"),
-                        "select table_schema from information_schema.tables where table_name = 'where_am_i'"))
-                .isEqualTo(fleet.strings(
-                        fleet.builder.tenantDatabase("odd-flyway-uk"),
-                        "select table_schema from information_schema.tables where table_name = 'where_am_i'"));
+        String schema = "select table_schema from information_schema.tables where table_name = 'where_am_i'";
+        assertThat(fleet.strings(fleet.builder.tenantDatabase("odd-fast-uk"), schema))
+                .isEqualTo(fleet.strings(fleet.builder.tenantDatabase("odd-flyway-uk"), schema));
         assertTwins(platform(migrations, true), "odd-flyway-uk", "odd-fast-uk");
     }
 
